@@ -1,0 +1,1 @@
+"""The `mappa` command line, one module per group of commands."""

@@ -1,0 +1,115 @@
+"""One settings object, read from ``MAPPA_*`` environment variables.
+
+It fails loudly and specifically on a bad value, and never echoes a secret back:
+passwords are ``SecretStr`` and validation errors hide their input.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
+
+
+class SettingsError(RuntimeError):
+    """A setting is missing or wrong; the message names the variable."""
+
+
+def data_dir() -> Path:
+    return Path.cwd() / "var"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MAPPA_", frozen=True, extra="ignore")
+
+    data_dir: Path = Field(default_factory=data_dir, description="Folder for the default database, mail and Prefect home")
+    database_url: str | None = Field(None, description="SQLAlchemy URL; default: a SQLite file in the data folder")
+    policy_file: Path | None = Field(None, description="TOML file overriding the shipped chase policy")
+    mail_transport: Literal["file", "smtp", "console", "memory"] = "file"
+    mail_dir: Path | None = Field(None, description="Where the file transport writes .eml files")
+    mail_from: str = "mappa-tracker@justice.gov.uk"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(25, ge=1, le=65535)
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_password_file: Path | None = None
+    smtp_timeout: float = Field(20.0, gt=0, le=600)
+    smtp_credentials_block: str | None = Field(None, description="Name of a prefect-email EmailServerCredentials block")
+    allowed_recipient_domains: Annotated[tuple[str, ...], NoDecode] = ("justice.gov.uk", "probation.gov.uk", "hmpps.gov.uk")
+    drop_dir: Path | None = Field(None, description="Drop folder the import flow picks feeds up from")
+    data_problem_threshold: int = Field(50, ge=0, description="Fail the nightly run when more data problems than this")
+
+    @field_validator("allowed_recipient_domains", mode="before")
+    @classmethod
+    def split_domains(cls, value: object) -> tuple[str, ...]:
+        if isinstance(value, str):
+            value = [part for part in value.split(",")]
+        domains = tuple(str(part).strip().lower() for part in value if str(part).strip())
+        for domain in domains:
+            if not DOMAIN.match(domain):
+                raise ValueError(f"{domain!r} is not a domain name")
+        return domains
+
+    @field_validator("mail_from")
+    @classmethod
+    def one_plain_address(cls, value: str) -> str:
+        if not re.fullmatch(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+", value):
+            raise ValueError("must be one plain e-mail address like tracker@justice.gov.uk")
+        return value
+
+    @model_validator(mode="after")
+    def check_smtp(self) -> "Settings":
+        if self.smtp_password is not None and self.smtp_password_file is not None:
+            raise ValueError("set MAPPA_SMTP_PASSWORD or MAPPA_SMTP_PASSWORD_FILE, not both")
+        if self.smtp_password_file is not None and not self.smtp_password_file.is_file():
+            raise ValueError(f"MAPPA_SMTP_PASSWORD_FILE {self.smtp_password_file} is not a readable file")
+        if self.mail_transport == "smtp" and self.smtp_security == "none" and self.smtp_host not in LOOPBACK_HOSTS:
+            raise ValueError("MAPPA_SMTP_SECURITY=none is only allowed for a loopback MAPPA_SMTP_HOST")
+        return self
+
+    @property
+    def database(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'mappa.db'}"
+
+    @property
+    def mail_folder(self) -> Path:
+        return self.mail_dir or self.data_dir / "mail"
+
+    def smtp_secret(self) -> str | None:
+        """The SMTP password, read at the moment of use so it never sits in a log line."""
+        if self.smtp_password_file is not None:
+            return self.smtp_password_file.read_text().strip()
+        return self.smtp_password.get_secret_value() if self.smtp_password else None
+
+
+def describe(error: ValidationError) -> str:
+    """Name each bad variable and why, without repeating the value (it may be a secret)."""
+    lines = []
+    for problem in error.errors(include_input=False, include_url=False):
+        field = ".".join(str(part) for part in problem["loc"]) or "settings"
+        name = f"MAPPA_{field.upper()}" if problem["loc"] else "settings"
+        lines.append(f"{name}: {problem['msg']}")
+    return "invalid settings:\n  " + "\n  ".join(lines)
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        raise SettingsError(describe(error)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

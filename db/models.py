@@ -1,0 +1,203 @@
+"""Typed models. Feeds are keyed by their natural keys; nothing is ever deleted.
+
+Cross-feed references (a prisoner's establishment, an allocation's PDU) are plain
+columns, not foreign keys: the feeds arrive in any order, and a reference to
+something not imported yet is a data problem the chase reports, not a crash.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from db.types import UTCDateTime, utcnow
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[str]: JSON()}
+
+
+class Stamped:
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Establishment(Stamped, Base):
+    __tablename__ = "establishments"
+    code: Mapped[str] = mapped_column(String(3), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    omu_mailbox: Mapped[str | None] = mapped_column(String(254))
+    head_of_omu_email: Mapped[str | None] = mapped_column(String(254))
+
+
+class Pdu(Stamped, Base):
+    __tablename__ = "pdus"
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    mailbox: Mapped[str | None] = mapped_column(String(254))
+    head_email: Mapped[str | None] = mapped_column(String(254))
+    mappa_coordinator_email: Mapped[str | None] = mapped_column(String(254))
+
+
+class Prisoner(Stamped, Base):
+    """A person in custody and their release dates, from the prison system."""
+
+    __tablename__ = "prisoners"
+    prison_number: Mapped[str] = mapped_column(String(7), primary_key=True)
+    first_name: Mapped[str | None] = mapped_column(String(100))
+    last_name: Mapped[str | None] = mapped_column(String(100))
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    establishment_code: Mapped[str | None] = mapped_column(String(3), index=True)
+    sentence_type: Mapped[str | None] = mapped_column(String(20))
+    crd: Mapped[date | None] = mapped_column(Date)
+    ard: Mapped[date | None] = mapped_column(Date)
+    ped: Mapped[date | None] = mapped_column(Date)
+    hdced: Mapped[date | None] = mapped_column(Date)
+    hdcad: Mapped[date | None] = mapped_column(Date)
+    prrd: Mapped[date | None] = mapped_column(Date)
+    ted: Mapped[date | None] = mapped_column(Date)
+    thd: Mapped[date | None] = mapped_column(Date)
+    mappa_category: Mapped[int | None] = mapped_column(Integer)  # the prison's own identification, not confirmation
+    crn: Mapped[str | None] = mapped_column(String(7))
+    released_on: Mapped[date | None] = mapped_column(Date)
+
+
+class Allocation(Stamped, Base):
+    """Who in probation holds the case, from the probation feed."""
+
+    __tablename__ = "allocations"
+    prison_number: Mapped[str] = mapped_column(String(7), primary_key=True)
+    crn: Mapped[str | None] = mapped_column(String(7))
+    com_name: Mapped[str | None] = mapped_column(String(200))
+    com_email: Mapped[str | None] = mapped_column(String(254))
+    spo_name: Mapped[str | None] = mapped_column(String(200))
+    spo_email: Mapped[str | None] = mapped_column(String(254))
+    pdu_code: Mapped[str | None] = mapped_column(String(20), index=True)
+
+
+class MappaInformation(Stamped, Base):
+    """What the COM has confirmed so far (allocations feed or `mappa record`)."""
+
+    __tablename__ = "mappa_information"
+    prison_number: Mapped[str] = mapped_column(String(7), primary_key=True)
+    category: Mapped[int | None] = mapped_column(Integer)
+    level: Mapped[int | None] = mapped_column(Integer)
+    meeting_date: Mapped[date | None] = mapped_column(Date)
+    not_eligible: Mapped[bool] = mapped_column(Boolean, default=False)
+    confirmed_on: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(20))  # "allocations" or "record"
+    recorded_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class Case(Stamped, Base):
+    """The chase state of one tracked case, as the last nightly check left it."""
+
+    __tablename__ = "cases"
+    prison_number: Mapped[str] = mapped_column(String(7), primary_key=True)
+    establishment_code: Mapped[str | None] = mapped_column(String(3), index=True)
+    tracked_since: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(30), index=True)
+    key_date: Mapped[date | None] = mapped_column(Date)
+    key_source: Mapped[str | None] = mapped_column(String(10))
+    planning_date: Mapped[date | None] = mapped_column(Date)
+    request_date: Mapped[date | None] = mapped_column(Date)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    final_warning_date: Mapped[date | None] = mapped_column(Date)
+    last_step: Mapped[str | None] = mapped_column(String(30))
+    next_step: Mapped[str | None] = mapped_column(String(30))
+    next_step_date: Mapped[date | None] = mapped_column(Date)
+    missing: Mapped[list[str]] = mapped_column(default=list)
+    problems: Mapped[list[str]] = mapped_column(default=list)
+    closed_state: Mapped[str | None] = mapped_column(String(30))
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    last_night: Mapped[date | None] = mapped_column(Date)
+
+
+class Notice(Base):
+    """The outbox: one row per step per case, written with the decision that causes it.
+
+    `key` is unique, so the same step for the same case can never be queued twice,
+    whoever runs the night and however often.
+    """
+
+    __tablename__ = "notices"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    prison_number: Mapped[str] = mapped_column(String(7), index=True)
+    establishment_code: Mapped[str | None] = mapped_column(String(3))
+    step: Mapped[str] = mapped_column(String(30))
+    night: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    to: Mapped[list[str]] = mapped_column(default=list)
+    cc: Mapped[list[str]] = mapped_column(default=list)
+    context: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    reason: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None]
+    message_id: Mapped[str | None] = mapped_column(String(250))
+    run: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Delivery(Base):
+    """One notice to one address: the unit the mailer sends, retries and records."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("notice_id", "address"), Index("ix_deliveries_status", "status"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
+    address: Mapped[str] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(2))  # "to" or "cc"
+    status: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None]
+    message_id: Mapped[str | None] = mapped_column(String(250))
+
+
+class AuditEvent(Base):
+    """Append-only, hash-chained trail. The database refuses UPDATE and DELETE."""
+
+    __tablename__ = "audit_events"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(200))
+    prison_number: Mapped[str | None] = mapped_column(String(7), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The chain's tip, one row. Appenders lock it, which serialises writers of the chain."""
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class ImportedFile(Base):
+    """A feed file the drop-folder import has processed, by content hash."""
+
+    __tablename__ = "imported_files"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(255))
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+    accepted: Mapped[int] = mapped_column(default=0)
+    rejected: Mapped[int] = mapped_column(default=0)
+    outcome: Mapped[str] = mapped_column(String(20))
