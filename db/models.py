@@ -160,7 +160,9 @@ class Delivery(Base):
     notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
     address: Mapped[str] = mapped_column(String(254))
     role: Mapped[str] = mapped_column(String(2))  # "to" or "cc"
-    status: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))  # pending, sending, sent, failed, blocked, cancelled, superseded
+    claimed_by: Mapped[str | None] = mapped_column(String(80))  # the run sending it now: a second run leaves it alone
+    claimed_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None]

@@ -174,6 +174,8 @@ def upgrade() -> None:
     sa.Column('address', sa.String(length=254), nullable=False),
     sa.Column('role', sa.String(length=2), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('claimed_by', sa.String(length=80), nullable=True),
+    sa.Column('claimed_at', db.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.Column('sent_at', db.types.UTCDateTime(timezone=True), nullable=True),

@@ -1,0 +1,165 @@
+"""Write one batch of nightly decisions in one transaction.
+
+1. Lock the audit chain's head first: batches of concurrent runs then queue up
+   behind each other instead of interleaving (and cannot deadlock).
+2. Insert tonight's notices and superseded steps with ON CONFLICT DO NOTHING on
+   their unique key, so a re-run or a concurrent run adds nothing.
+3. Retire pending notices that tonight's step outranks; cancel them on closing.
+4. Update the changed case rows, then append the audit events for what
+   actually changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from chase.load import Snapshot
+from chase.outcome import Outcome, case_fields, notice_context
+from db.audit import Event, append
+from db.conflicts import insert_new
+from db.models import AuditHead, Case, Delivery, Notice
+from rules.decide import step_rank
+
+
+@dataclass
+class Written:
+    queued: list[Outcome] = field(default_factory=list)      # notices this run inserted
+    already: int = 0                                          # notices another run had queued
+    superseded: int = 0
+    retired: int = 0                                          # pending notices withdrawn or cancelled
+    events: int = 0
+
+
+def apply_batch(session: Session, outcomes: list[Outcome], night: date, actor: str) -> Written:
+    session.execute(select(AuditHead.id).where(AuditHead.id == 1).with_for_update())
+    written, events = Written(), []
+    inserted = _insert_notices(session, [o for o in outcomes if o.decision.notice], night, actor)
+    for outcome in outcomes:
+        if outcome.decision.notice and outcome.decision.notice.key in inserted:
+            written.queued.append(outcome)
+            events.append(_event(outcome, "step-queued", actor, step=outcome.decision.notice.step,
+                                 key=outcome.decision.notice.key, to=list(outcome.decision.notice.to),
+                                 cc=list(outcome.decision.notice.cc)))
+        elif outcome.decision.notice:
+            written.already += 1
+    superseded = _insert_superseded(session, outcomes, night, actor)
+    written.superseded = len(superseded)
+    events += [Event("step-superseded", actor, pn, {"step": step, "key": key, "night": night})
+               for pn, step, key in superseded]
+    written.retired = _retire_pending(session, outcomes, inserted)
+    events += _save_cases(session, outcomes, night, actor)
+    written.events = append(session, events)
+    return written
+
+
+def _event(outcome: Outcome, kind: str, actor: str, **detail) -> Event:
+    return Event(kind, actor, outcome.snapshot.facts.prison_number, detail)
+
+
+def _insert_notices(session: Session, outcomes: list[Outcome], night: date, actor: str) -> set[str]:
+    rows = [_notice_row(o, night, actor) for o in outcomes]
+    inserted = dict(insert_new(session, Notice, rows, "key", returning=(Notice.key, Notice.id)))
+    deliveries = [
+        {"notice_id": inserted[o.decision.notice.key], "address": address, "role": role, "status": "pending"}
+        for o in outcomes if o.decision.notice.key in inserted
+        for address, role in _addresses(o.decision.notice)
+    ]
+    if deliveries:
+        session.execute(insert(Delivery), deliveries)
+    return set(inserted)
+
+
+def _notice_row(outcome: Outcome, night: date, actor: str) -> dict:
+    notice, facts = outcome.decision.notice, outcome.snapshot.facts
+    return {
+        "key": notice.key, "prison_number": facts.prison_number, "establishment_code": facts.establishment_code,
+        "step": notice.step, "night": night, "status": "pending", "to": list(notice.to), "cc": list(notice.cc),
+        "context": notice_context(outcome), "run": actor[:80], "attempts": 0,
+    }
+
+
+def _addresses(notice) -> list[tuple[str, str]]:
+    """Each address once, as "to" if it is both: one person, one copy of the case."""
+    seen, pairs = set(), []
+    for role, addresses in (("to", notice.to), ("cc", notice.cc)):
+        for address in addresses:
+            if address and address.lower() not in seen:
+                seen.add(address.lower())
+                pairs.append((address, role))
+    return pairs
+
+
+def _insert_superseded(session: Session, outcomes: list[Outcome], night: date, actor: str) -> list[tuple]:
+    rows = [
+        {"key": h.key, "prison_number": o.snapshot.facts.prison_number, "step": h.step, "night": night,
+         "establishment_code": o.snapshot.facts.establishment_code, "status": "superseded",
+         "to": [], "cc": [], "context": {}, "run": actor[:80], "attempts": 0,
+         "reason": f"superseded by {o.decision.notice.step if o.decision.notice else 'a later step'}"}
+        for o in outcomes for h in o.decision.superseded
+    ]
+    keys = {key for (key,) in insert_new(session, Notice, rows, "key", returning=(Notice.key,))}
+    return [(row["prison_number"], row["step"], row["key"]) for row in rows if row["key"] in keys]
+
+
+def _retire_pending(session: Session, outcomes: list[Outcome], inserted: set[str]) -> int:
+    """Pending notices overtaken tonight are never sent late.
+
+    An unsent reminder or escalation that a more senior step replaced is withdrawn;
+    a case that closed cancels its unsent chase notices. The step still counts as
+    taken for the rules (it was decided); only its e-mail is dropped. The request
+    is never withdrawn: it is the COM's first contact and what later steps refer to.
+    """
+    changes: dict[str, list[int]] = {"withdrawn": [], "cancelled": []}
+    for outcome in outcomes:
+        decision = outcome.decision
+        if decision.closes:
+            chase = [nid for nid, step, key in outcome.snapshot.pending if step_rank(step) < step_rank("released-unconfirmed")]
+            changes["cancelled"] += chase
+        elif decision.notice and decision.notice.key in inserted:
+            rank = step_rank(decision.notice.step)
+            changes["withdrawn"] += [nid for nid, step, key in outcome.snapshot.pending if step != "request"
+                                     and (step_rank(step) < rank or (step == decision.notice.step and key != decision.notice.key))]
+    for status, ids in changes.items():
+        if ids:
+            session.execute(update(Notice).where(Notice.id.in_(ids), Notice.status == "pending")
+                            .values(status=status, reason=f"{status} at the nightly check"))
+            session.execute(update(Delivery).where(Delivery.notice_id.in_(ids), Delivery.status == "pending")
+                            .values(status=status))
+    return sum(len(ids) for ids in changes.values())
+
+
+def _save_cases(session: Session, outcomes: list[Outcome], night: date, actor: str) -> list[Event]:
+    new_rows, changed_rows, events = [], [], []
+    for outcome in outcomes:
+        fields, stored = case_fields(outcome), outcome.snapshot.stored
+        if stored is None:
+            new_rows.append({"prison_number": outcome.snapshot.facts.prison_number, "last_night": night, **fields})
+            events.append(_event(outcome, "case-tracked", actor, state=fields["state"], tracked_since=fields["tracked_since"]))
+        elif any(stored.get(name) != value for name, value in fields.items()):
+            changed_rows.append({"prison_number": outcome.snapshot.facts.prison_number, "last_night": night, **fields})
+        else:
+            continue
+        events += _change_events(outcome, stored, fields, actor)
+    insert_new(session, Case, new_rows, "prison_number")
+    if changed_rows:
+        session.execute(update(Case), changed_rows)
+    return events
+
+
+def _change_events(outcome: Outcome, stored: dict | None, fields: dict, actor: str) -> list[Event]:
+    before = stored or {}
+    events = []
+    if stored is not None and before.get("state") != fields["state"]:
+        events.append(_event(outcome, "state-changed", actor, before=before.get("state"), after=fields["state"]))
+    if fields["closed_state"] and before.get("closed_state") != fields["closed_state"]:
+        events.append(_event(outcome, "case-closed", actor, state=fields["closed_state"], on=fields["closed_on"]))
+    for problem in fields["problems"]:
+        if problem not in (before.get("problems") or []):
+            events.append(_event(outcome, "data-problem", actor, problem=problem))
+    if stored is not None and before.get("planning_date") != fields["planning_date"]:
+        events.append(_event(outcome, "re-planned", actor, before=before.get("planning_date"), after=fields["planning_date"]))
+    return events

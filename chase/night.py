@@ -1,0 +1,102 @@
+"""One night of the chase, as plain functions the Prefect tasks wrap (and tests call directly)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Engine
+
+from chase.apply import apply_batch
+from chase.load import Snapshot, load_snapshots
+from chase.outcome import Outcome
+from config.policy import PolicyBook
+from db.session import session_factory, transaction
+from rules.calendar import WorkingCalendar
+from rules.decide import decide
+
+
+@dataclass
+class NightReport:
+    """What a night did, in prison numbers and counts only (it ends up in the Prefect UI)."""
+
+    night: date
+    dry_run: bool = False
+    cases: int = 0
+    queued: list[dict] = field(default_factory=list)        # prison_number, establishment_code, step, night, key
+    already_queued: int = 0
+    superseded: int = 0
+    retired: int = 0
+    states: Counter = field(default_factory=Counter)
+    closed: Counter = field(default_factory=Counter)
+    problems: list[dict] = field(default_factory=list)      # prison_number, establishment_code, problem
+
+    def add(self, other: "NightReport") -> "NightReport":
+        self.cases += other.cases
+        self.queued += other.queued
+        self.already_queued += other.already_queued
+        self.superseded += other.superseded
+        self.retired += other.retired
+        self.states.update(other.states)
+        self.closed.update(other.closed)
+        self.problems += other.problems
+        return self
+
+    def steps(self) -> Counter:
+        return Counter(item["step"] for item in self.queued)
+
+    def by_establishment(self) -> dict[str, Counter]:
+        table: dict[str, Counter] = {}
+        for item in self.queued:
+            table.setdefault(item["establishment_code"] or "unknown", Counter())[item["step"]] += 1
+        return table
+
+
+def load_cases(engine: Engine, prison_numbers=None) -> list[Snapshot]:
+    with session_factory(engine)() as session:
+        return load_snapshots(session, prison_numbers)
+
+
+def decide_cases(snapshots: list[Snapshot], night: date, book: PolicyBook, calendar: WorkingCalendar) -> list[Outcome]:
+    return [
+        Outcome(s, decide(s.facts, s.history, night, book.for_establishment(s.facts.establishment_code), calendar), night)
+        for s in snapshots
+    ]
+
+
+def check_batch(engine: Engine, snapshots: list[Snapshot], night: date, actor: str, book: PolicyBook,
+                calendar: WorkingCalendar, dry_run: bool = False) -> NightReport:
+    outcomes = decide_cases(snapshots, night, book, calendar)
+    report = NightReport(night, dry_run, cases=len(outcomes))
+    for outcome in outcomes:
+        report.states[outcome.decision.state] += 1
+        if outcome.decision.closes:
+            report.closed[outcome.decision.closes] += 1
+        report.problems += [_problem(outcome, problem) for problem in outcome.decision.problems]
+    if dry_run:
+        fresh = [o for o in outcomes if o.decision.notice]
+        report.superseded = sum(len(o.decision.superseded) for o in outcomes)
+    else:
+        with transaction(engine) as session:
+            written = apply_batch(session, outcomes, night, actor)
+        fresh = written.queued
+        report.already_queued, report.superseded, report.retired = written.already, written.superseded, written.retired
+    report.queued = [_queued(o) for o in fresh]
+    return report
+
+
+def _queued(outcome: Outcome) -> dict:
+    notice = outcome.decision.notice
+    return {"prison_number": outcome.prison_number, "establishment_code": outcome.snapshot.facts.establishment_code,
+            "step": notice.step, "night": outcome.night.isoformat(), "key": notice.key,
+            "recipients": len(notice.to) + len(notice.cc)}
+
+
+def _problem(outcome: Outcome, problem: str) -> dict:
+    return {"prison_number": outcome.prison_number,
+            "establishment_code": outcome.snapshot.facts.establishment_code, "problem": problem}
+
+
+def batches(items: list, size: int) -> list[list]:
+    return [items[start:start + size] for start in range(0, len(items), size)]

@@ -1,0 +1,67 @@
+"""What one case's decision means for the stored row and for the notice's context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from chase.load import Snapshot
+from rules.decide import Decision
+
+
+@dataclass(frozen=True)
+class Outcome:
+    snapshot: Snapshot
+    decision: Decision
+    night: date
+
+    @property
+    def prison_number(self) -> str:
+        return self.snapshot.facts.prison_number
+
+
+def case_fields(outcome: Outcome) -> dict:
+    """The `cases` row a decision leaves behind (compared with the stored one to write only changes)."""
+    decision, plan = outcome.decision, outcome.decision.plan
+    closed_state = decision.closes or outcome.snapshot.history.closed_state
+    closed_on = outcome.night if decision.closes else outcome.snapshot.history.closed_on
+    return {
+        "establishment_code": outcome.snapshot.facts.establishment_code,
+        "tracked_since": decision.tracked_since,
+        "state": decision.state,
+        "key_date": plan.key.date if plan else None,
+        "key_source": plan.key.source if plan else None,
+        "planning_date": plan.planning_date if plan else None,
+        "request_date": plan.request_date if plan else None,
+        "due_date": plan.due_date if plan else None,
+        "final_warning_date": plan.final_warning_date if plan else None,
+        "last_step": decision.last_step,
+        "next_step": decision.next_step,
+        "next_step_date": decision.next_step_date,
+        "missing": list(decision.missing),
+        "problems": list(decision.problems),
+        "closed_state": closed_state,
+        "closed_on": closed_on,
+    }
+
+
+def notice_context(outcome: Outcome) -> dict:
+    """A snapshot of why the notice was queued, kept with it so the e-mail says what the rules saw.
+
+    Names stay in the prisoners table: they are read at sending time, never copied here.
+    """
+    decision, plan, notice = outcome.decision, outcome.decision.plan, outcome.decision.notice
+    history = outcome.snapshot.history
+    iso = lambda value: value.isoformat() if value else None  # noqa: E731
+    return {
+        "key_date": iso(plan.key.date) if plan else None,
+        "key_source": plan.key.source if plan else None,
+        "planning_date": iso(plan.planning_date) if plan else None,
+        "missing": list(decision.missing),
+        "sent_before": [[h.step, iso(h.night)] for h in history.handled if not h.superseded],
+        "next_step": decision.next_step,
+        "next_step_date": iso(decision.next_step_date),
+        "substitutes": list(notice.substitutes) if notice else [],
+        "com": outcome.snapshot.facts.people.com if notice and notice.step == "request" else None,
+        "allocate_com": bool(notice and notice.step == "request" and not outcome.snapshot.facts.people.com),
+    }

@@ -1,0 +1,60 @@
+"""How a case looks to staff right now: the rules applied live, nothing written.
+
+`mappa status` and `mappa case` read this, so what they show is always what the
+next nightly check would act on, even before the first check has run.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Engine, select
+
+from chase.night import decide_cases, load_cases
+from chase.outcome import Outcome
+from config.policy import PolicyBook
+from db.models import Notice
+from db.session import session_factory
+from rules.calendar import WorkingCalendar
+
+FIELDS = ("prison_number", "establishment_code", "state", "key_date", "key_source", "planning_date",
+          "request_date", "due_date", "final_warning_date", "last_step", "next_step", "next_step_date",
+          "missing", "problems")
+
+
+def case_views(engine: Engine, as_of: date, book: PolicyBook, calendar: WorkingCalendar,
+               establishment: str | None = None, prison_numbers=None) -> list[dict]:
+    snapshots = load_cases(engine, prison_numbers)
+    if establishment:
+        snapshots = [s for s in snapshots if s.facts.establishment_code == establishment]
+    return [view(outcome) for outcome in decide_cases(snapshots, as_of, book, calendar)]
+
+
+def view(outcome: Outcome) -> dict:
+    decision, plan, history = outcome.decision, outcome.decision.plan, outcome.snapshot.history
+    sent = [h for h in history.handled if not h.superseded]
+    due_now = decision.notice
+    return {
+        "prison_number": outcome.prison_number,
+        "establishment_code": outcome.snapshot.facts.establishment_code,
+        "state": decision.state,
+        "key_date": plan.key.date if plan else None,
+        "key_source": plan.key.source if plan else None,
+        "planning_date": plan.planning_date if plan else None,
+        "request_date": plan.request_date if plan else None,
+        "due_date": plan.due_date if plan else None,
+        "final_warning_date": plan.final_warning_date if plan else None,
+        "last_step": sent[-1].step if sent else None,
+        "next_step": due_now.step if due_now else decision.next_step,
+        "next_step_date": outcome.night if due_now else decision.next_step_date,
+        "missing": list(decision.missing),
+        "problems": list(decision.problems),
+    }
+
+
+def notices_of(engine: Engine, prison_number: str) -> list[dict]:
+    with session_factory(engine)() as session:
+        rows = session.scalars(select(Notice).where(Notice.prison_number == prison_number).order_by(Notice.id))
+        return [{"step": n.step, "night": n.night, "status": n.status, "to": list(n.to or []), "cc": list(n.cc or []),
+                 "sent_at": n.sent_at, "message_id": n.message_id, "reason": n.reason, "last_error": n.last_error}
+                for n in rows]

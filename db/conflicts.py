@@ -1,0 +1,22 @@
+"""INSERT ... ON CONFLICT DO NOTHING, on SQLite and PostgreSQL alike.
+
+This is the database-level guard that lets two runs of the same night race:
+whichever commits a key first wins, the other inserts nothing.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+
+def insert_new(session: Session, model, rows: list[dict], key: str, returning=()):
+    """Insert the rows whose `key` is not taken yet; return the inserted rows' `returning` columns."""
+    if not rows:
+        return []
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(model).on_conflict_do_nothing(index_elements=[key])
+    if not returning:
+        session.execute(statement, rows)
+        return []
+    return session.execute(statement.returning(*returning), rows).all()

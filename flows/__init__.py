@@ -1,0 +1,1 @@
+"""Prefect flows: they orchestrate the tasks and nothing else."""

@@ -1,0 +1,52 @@
+"""The nightly check: decide every tracked case, queue what is due, deliver it, report it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from prefect import flow
+from prefect.runtime import flow_run
+from prefect.states import Failed
+
+from chase.night import NightReport, batches
+from tasks import resources
+from tasks.chase import BATCH_SIZE, check_batch, load_cases
+from tasks.report import publish_night_report
+
+
+def run_name() -> str:
+    as_of = flow_run.parameters.get("as_of") or resources.london_today()
+    return f"nightly-check-{as_of}"
+
+
+@flow(name="nightly-check", flow_run_name=run_name, log_prints=False)
+def nightly_check(as_of: date | None = None, dry_run: bool = False):
+    """Run one night: queue requests, reminders and escalations due tonight, then deliver them.
+
+    `as_of` defaults to today in Europe/London; `dry_run` decides everything and writes nothing.
+    """
+    night = as_of or resources.london_today()
+    actor = f"nightly-check {night} (flow run {flow_run.id})"
+    cases = load_cases()
+    report = NightReport(night, dry_run)
+    for number, batch in enumerate(batches(cases, BATCH_SIZE), start=1):
+        report.add(check_batch(batch, night, actor, dry_run, number))
+    delivery = None if dry_run else deliver_tonight(night, actor)
+    publish_night_report(report, delivery)
+    return verdict(report, delivery)
+
+
+def deliver_tonight(night: date, actor: str) -> dict | None:
+    try:
+        from tasks.deliver import deliver_notices
+    except ModuleNotFoundError:  # delivery is wired in by the notifications work
+        return None
+    return deliver_notices(night, actor)
+
+
+def verdict(report: NightReport, delivery: dict | None):
+    """Everything is committed by now; fail the run visibly if a human needs to look."""
+    undelivered = (delivery or {}).get("undelivered", 0)
+    if undelivered:
+        return Failed(message=f"{undelivered} notices could not be delivered: {delivery.get('why', '')}", data=report)
+    return report

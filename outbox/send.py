@@ -1,0 +1,155 @@
+"""Deliver every claimable delivery: cancel the stale, hold the blocked, send the rest as digests.
+
+1. Claim pending deliveries (and ones a dead run left behind).
+2. Cancel chase notices whose case closed since they were queued.
+3. Hold addresses outside the allow-list (or malformed) as blocked, with the reason.
+4. Group the rest into e-mails, send each over one reused connection, and commit
+   each e-mail's result on its own: a crash loses at most the one in flight.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import Engine
+
+from db.session import transaction
+from db.types import utcnow
+from notifications.addresses import InvalidAddress, check_address
+from notifications.compose import envelopes, render
+from notifications.failures import DeliveryError, PermanentDeliveryError
+from notifications.model import CaseItem, Delivery, Envelope
+from notifications.transports import send_with_retry
+from outbox.claim import Claimed, claim
+from outbox.record import mark, roll_up
+
+
+@dataclass
+class DeliveryReport:
+    counts: Counter = field(default_factory=Counter)       # sent, retry-later, failed, blocked, cancelled (deliveries)
+    messages: int = 0
+    blocked: list[dict] = field(default_factory=list)     # prison_number, step, reason
+    errors: Counter = field(default_factory=Counter)      # reason -> deliveries
+    sent_notices: list[tuple[str, str]] = field(default_factory=list)  # (prison_number, step)
+
+    @property
+    def undelivered(self) -> int:
+        return self.counts["retry-later"] + self.counts["failed"] + self.counts["blocked"]
+
+    def why(self) -> str:
+        parts = [f"{n} {what}" for what, n in sorted(self.counts.items()) if what in ("retry-later", "failed", "blocked")]
+        reasons = "; ".join(f"{reason} ({n})" for reason, n in self.errors.most_common(3))
+        return ", ".join(parts) + (f" - {reasons}" if reasons else "")
+
+
+@dataclass(frozen=True)
+class Mailer:
+    engine: Engine
+    transport: object
+    sender: str
+    allowed_domains: tuple[str, ...]
+    digest_for: Callable[[str | None], bool]
+    attempts: int = 3
+    backoff: float = 0.5
+    sleep: Callable[[float], None] | None = None
+
+
+def deliver(mailer: Mailer, token: str) -> DeliveryReport:
+    report = DeliveryReport()
+    claimed = claim(mailer.engine, token, utcnow())
+    stale = [c for c in claimed if c.stale]
+    _finish(mailer.engine, stale, "cancelled", "the case closed before sending", report, "cancelled")
+    fresh = [c for c in claimed if not c.stale]
+    blocked = {c.delivery_id: reason for c in fresh if (reason := check_address(c.address, mailer.allowed_domains))}
+    for c in fresh:
+        if c.delivery_id in blocked:
+            _block(mailer.engine, c, blocked[c.delivery_id], report)
+    sendable = [c for c in fresh if c.delivery_id not in blocked]
+    _send_all(mailer, sendable, report)
+    return report
+
+
+def _send_all(mailer: Mailer, claimed: list[Claimed], report: DeliveryReport) -> None:
+    by_id = {c.delivery_id: c for c in claimed}
+    mail = []
+    for digest in (True, False):
+        group = [c for c in claimed if mailer.digest_for(c.establishment_code) is digest]
+        mail += envelopes([_delivery(c) for c in group], digest=digest)
+    remaining = list(mail)
+    with mailer.transport as transport:
+        while remaining:
+            envelope = remaining.pop(0)
+            members = [by_id[d.delivery_id] for d in envelope.deliveries]
+            try:
+                message = render(envelope, sender=mailer.sender, allowed_domains=mailer.allowed_domains)
+            except (InvalidAddress, ValueError) as error:
+                for c in members:
+                    _block(mailer.engine, c, f"cannot address the e-mail: {error}", report)
+                continue
+            if not _send_one(mailer, transport, message, members, report):
+                break
+    leftover = [by_id[d.delivery_id] for envelope in remaining for d in envelope.deliveries]
+    _finish(mailer.engine, leftover, "pending", None, report, "retry-later")
+
+
+def _send_one(mailer: Mailer, transport, message, members: list[Claimed], report: DeliveryReport) -> bool:
+    """Send one e-mail and record it; False when the server itself is down (stop the batch)."""
+    kwargs = {"attempts": mailer.attempts, "backoff": mailer.backoff}
+    if mailer.sleep is not None:
+        kwargs["sleep"] = mailer.sleep
+    try:
+        send_with_retry(transport, message, **kwargs)
+    except DeliveryError as error:
+        permanent = isinstance(error, PermanentDeliveryError) and not error.about_server
+        report.errors[error.summary] += len(members)
+        _finish(mailer.engine, members, "failed" if permanent else "pending", error.summary, report,
+                "failed" if permanent else "retry-later", attempts=1)
+        return not error.about_server
+    with transaction(mailer.engine) as session:
+        mark(session, [c.delivery_id for c in members], "sent", message_id=message["Message-ID"],
+             sent_at=utcnow(), attempts=1)
+        roll_up(session, [c.notice_id for c in members])
+    report.messages += 1
+    report.counts["sent"] += len(members)
+    report.sent_notices += [(c.prison_number, c.step) for c in members]
+    return True
+
+
+def _finish(engine: Engine, members: list[Claimed], status: str, error: str | None, report: DeliveryReport,
+            counted_as: str, attempts: int = 0) -> None:
+    if not members:
+        return
+    with transaction(engine) as session:
+        mark(session, [c.delivery_id for c in members], status, error=error, attempts=attempts)
+        roll_up(session, [c.notice_id for c in members])
+    report.counts[counted_as] += len(members)
+
+
+def _block(engine: Engine, claimed: Claimed, reason: str, report: DeliveryReport) -> None:
+    _finish(engine, [claimed], "blocked", reason, report, "blocked")
+    report.blocked.append({"prison_number": claimed.prison_number, "step": claimed.step, "reason": reason})
+
+
+def _delivery(c: Claimed) -> Delivery:
+    context = c.context or {}
+    item = CaseItem(
+        notice_key=c.key, step=c.step, role=c.role, prison_number=c.prison_number,
+        first_name=c.first_name, last_name=c.last_name, establishment_code=c.establishment_code or "",
+        establishment_name=c.establishment_name, key_date=_day(context.get("key_date")),
+        key_date_source=context.get("key_source"), planning_date=_day(context.get("planning_date")),
+        missing=tuple(context.get("missing") or ()),
+        sent_before=tuple((step, _day(night)) for step, night in context.get("sent_before") or ()),
+        next_step=context.get("next_step"), next_step_date=_day(context.get("next_step_date")),
+        substitutes=tuple(context.get("substitutes") or ()), allocate_com=bool(context.get("allocate_com")),
+        night=c.night,
+    )
+    return Delivery(c.delivery_id, c.address, c.omu_mailbox, item)
+
+
+def _day(value) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)

@@ -1,0 +1,1 @@
+"""Thin Prefect tasks: the I/O steps the flows orchestrate."""

@@ -1,0 +1,31 @@
+"""Prefect tasks of the nightly check: load the cases once, decide and write them batch by batch."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from chase import night as chase_night
+from chase.load import Snapshot
+from tasks import resources
+
+# Inputs are thousands of cases: hashing them for a cache key would cost more than the work.
+BATCH_SIZE = 2000
+
+
+@task(name="load-cases", cache_policy=NO_CACHE)
+def load_cases() -> list[Snapshot]:
+    snapshots = chase_night.load_cases(resources.database())
+    get_run_logger().info("loaded %d tracked cases", len(snapshots))
+    return snapshots
+
+
+@task(name="check-batch", cache_policy=NO_CACHE, task_run_name="check-batch-{number}")
+def check_batch(snapshots: list[Snapshot], night: date, actor: str, dry_run: bool, number: int):
+    report = chase_night.check_batch(resources.database(), snapshots, night, actor, resources.policy(),
+                                     resources.calendar(), dry_run)
+    get_run_logger().info("batch %d: %d cases, %d notices queued, %d already queued, %d superseded",
+                          number, report.cases, len(report.queued), report.already_queued, report.superseded)
+    return report

@@ -1,0 +1,47 @@
+"""Prefect task: send what the outbox holds, then tell Prefect's event system what went."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.events import emit_event
+
+from config.settings import get_settings
+from notifications.transports import make_transport
+from outbox.send import DeliveryReport, Mailer, deliver
+from tasks import resources
+
+
+def mailer(transport=None) -> Mailer:
+    settings, book = get_settings(), resources.policy()
+    return Mailer(
+        engine=resources.database(),
+        transport=transport or make_transport(settings),
+        sender=settings.mail_from,
+        allowed_domains=settings.allowed_recipient_domains,
+        digest_for=lambda code: book.for_establishment(code).delivery.digest,
+    )
+
+
+@task(name="deliver-notices", cache_policy=NO_CACHE)
+def deliver_notices(night: date, actor: str) -> dict:
+    report = deliver(mailer(), token=actor[:80])
+    get_run_logger().info("delivery: %d e-mails sent; %s", report.messages,
+                          ", ".join(f"{k} {v}" for k, v in sorted(report.counts.items())) or "nothing to send")
+    announce(night, report)
+    return {"counts": dict(report.counts), "messages": report.messages, "blocked": report.blocked,
+            "undelivered": report.undelivered, "why": report.why()}
+
+
+def announce(night: date, report: DeliveryReport) -> None:
+    """Events operators can hang automations on: prison numbers and steps, never names."""
+    resource = {"prefect.resource.id": f"mappa.night.{night}", "prefect.resource.name": f"nightly check {night}"}
+    if report.messages:
+        emit_event(event="mappa.notices.sent", resource=resource,
+                   payload={"messages": report.messages, "deliveries": report.counts["sent"],
+                            "notices": sorted({f"{pn}/{step}" for pn, step in report.sent_notices})[:500]})
+    if report.undelivered:
+        emit_event(event="mappa.notices.undelivered", resource=resource,
+                   payload={"count": report.undelivered, "why": report.why()})

@@ -1,0 +1,56 @@
+"""The night in the Prefect UI: a markdown summary and a table of the notices queued.
+
+Prison numbers, steps, dates and counts only: the UI is widely visible, so no names.
+"""
+
+from __future__ import annotations
+
+from prefect import task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.events import emit_event
+
+from chase.night import NightReport
+
+MAX_ROWS = 5000
+
+
+@task(name="publish-night-report", cache_policy=NO_CACHE)
+def publish_night_report(report: NightReport, delivery: dict | None = None) -> None:
+    create_markdown_artifact(key="nightly-summary", markdown=summary_markdown(report, delivery),
+                             description=f"Nightly check {report.night}")
+    rows = [{k: item[k] for k in ("prison_number", "establishment_code", "step", "night")} for item in report.queued]
+    create_table_artifact(key="notices-queued", table=rows[:MAX_ROWS] or [{"prison_number": "", "step": "none queued"}],
+                          description=f"Notices queued on the night of {report.night}")
+    if report.closed.get("released-unconfirmed") and not report.dry_run:
+        emit_event(event="mappa.cases.released-unconfirmed",
+                   resource={"prefect.resource.id": f"mappa.night.{report.night}"},
+                   payload={"count": report.closed["released-unconfirmed"]})
+
+
+def summary_markdown(report: NightReport, delivery: dict | None) -> str:
+    mode = " (dry run: nothing written)" if report.dry_run else ""
+    lines = [f"# Nightly check {report.night}{mode}", "",
+             f"{report.cases} tracked cases; {len(report.queued)} notices queued; "
+             f"{report.already_queued} already queued by an earlier run; {report.superseded} steps superseded.", ""]
+    lines += _table("Notices queued per step", ["step", "notices"], sorted(report.steps().items()))
+    per_prison = [(code, sum(c.values()), ", ".join(f"{s} {n}" for s, n in sorted(c.items())))
+                  for code, c in sorted(report.by_establishment().items())]
+    lines += _table("Per establishment", ["establishment", "notices", "steps"], per_prison)
+    lines += _table("Cases by state", ["state", "cases"], sorted(report.states.items()))
+    lines += _table("Closed tonight", ["closed as", "cases"], sorted(report.closed.items()))
+    problems = [(p["prison_number"], p["establishment_code"] or "?", p["problem"]) for p in report.problems[:200]]
+    lines += _table(f"Data problems ({len(report.problems)})", ["prison number", "establishment", "problem"], problems)
+    if delivery:
+        lines += _table("Delivery", ["outcome", "count"], sorted((k, v) for k, v in delivery.get("counts", {}).items()))
+        blocked = [(b["prison_number"], b["step"], b["reason"]) for b in delivery.get("blocked", [])[:200]]
+        lines += _table("Held as blocked", ["prison number", "step", "reason"], blocked)
+    return "\n".join(lines)
+
+
+def _table(title: str, header: list[str], rows: list) -> list[str]:
+    if not rows:
+        return [f"## {title}", "", "None.", ""]
+    out = [f"## {title}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(str(cell).replace("|", "/") for cell in row) + " |" for row in rows]
+    return out + [""]
