@@ -46,7 +46,9 @@ def deliver_tonight(night: date, actor: str) -> dict | None:
 
 def verdict(report: NightReport, delivery: dict | None):
     """Everything is committed by now; fail the run visibly if a human needs to look."""
-    undelivered = (delivery or {}).get("undelivered", 0)
-    if undelivered:
-        return Failed(message=f"{undelivered} notices could not be delivered: {delivery.get('why', '')}", data=report)
+    delivery = delivery or {}
+    if delivery.get("undelivered"):
+        return Failed(data=report, message=(
+            f"{delivery['undelivered_notices']} notices could not be delivered "
+            f"({delivery['undelivered']} copies): {delivery['why']}"))
     return report

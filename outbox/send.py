@@ -34,6 +34,7 @@ class DeliveryReport:
     blocked: list[dict] = field(default_factory=list)     # prison_number, step, reason
     errors: Counter = field(default_factory=Counter)      # reason -> deliveries
     sent_notices: list[tuple[str, str]] = field(default_factory=list)  # (prison_number, step)
+    stuck: set[int] = field(default_factory=set)          # notices with a copy not delivered
 
     @property
     def undelivered(self) -> int:
@@ -126,6 +127,8 @@ def _finish(engine: Engine, members: list[Claimed], status: str, error: str | No
         mark(session, [c.delivery_id for c in members], status, error=error, attempts=attempts)
         roll_up(session, [c.notice_id for c in members])
     report.counts[counted_as] += len(members)
+    if counted_as in ("retry-later", "failed", "blocked"):
+        report.stuck.update(c.notice_id for c in members)
 
 
 def _block(engine: Engine, claimed: Claimed, reason: str, report: DeliveryReport) -> None:

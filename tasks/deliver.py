@@ -32,7 +32,7 @@ def deliver_notices(night: date, actor: str) -> dict:
                           ", ".join(f"{k} {v}" for k, v in sorted(report.counts.items())) or "nothing to send")
     announce(night, report)
     return {"counts": dict(report.counts), "messages": report.messages, "blocked": report.blocked,
-            "undelivered": report.undelivered, "why": report.why()}
+            "undelivered": report.undelivered, "undelivered_notices": len(report.stuck), "why": report.why()}
 
 
 def announce(night: date, report: DeliveryReport) -> None:

@@ -1,0 +1,97 @@
+"""The chase against real databases: the worked examples, re-runs, races, information arriving."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+from sqlalchemy import select
+
+from db.audit import verify
+from db.models import Case, Notice
+from db.session import make_engine, session_factory
+from tests.chase.helpers import audit_count, outbox, run_night, run_nights
+from tests.support import builders as b
+
+
+def steps_for(engine, number):
+    return [(step, night) for pn, step, night in outbox(engine) if pn == number]
+
+
+def test_example_a_unfolds_night_by_night(engine):
+    b.durham(engine)
+    b.prisoner(engine, "A1234BC", crd=date(2027, 10, 13))
+    run_nights(engine, date(2027, 1, 4), date(2027, 10, 20))
+    sent = steps_for(engine, "A1234BC")
+    assert sent[:5] == [("request", date(2027, 3, 15)), ("reminder", date(2027, 4, 13)),
+                        ("escalation-1", date(2027, 4, 20)), ("escalation-2", date(2027, 5, 5)),
+                        ("escalation-3", date(2027, 5, 19))]
+    warnings = [night for step, night in sent if step == "final-warning"]
+    assert (warnings[0], warnings[-1], len(warnings)) == (date(2027, 9, 29), date(2027, 10, 13), 11)
+    assert sent[-1] == ("released-unconfirmed", date(2027, 10, 14))
+    with session_factory(engine)() as session:
+        assert session.get(Case, "A1234BC").state == "released-unconfirmed"
+        assert verify(session).ok
+
+
+def test_example_d_resolves_and_tells_those_pressed(engine):
+    b.durham(engine)
+    b.prisoner(engine, "A1234BC", crd=date(2027, 10, 13))
+    run_nights(engine, date(2027, 1, 4), date(2027, 4, 25))
+    b.information(engine, "A1234BC", category=2, level=1, on=date(2027, 4, 23))
+    run_nights(engine, date(2027, 4, 26), date(2027, 6, 1))
+    assert steps_for(engine, "A1234BC")[-1] == ("resolved", date(2027, 4, 26))
+    with session_factory(engine)() as session:
+        resolved = session.scalars(select(Notice).where(Notice.step == "resolved")).one()
+        assert set(resolved.to) == {"com.one@justice.gov.uk", "spo.one@justice.gov.uk"}
+        assert session.get(Case, "A1234BC").state == "complete"
+
+
+def test_rerunning_a_night_queues_and_records_nothing(engine):
+    b.durham(engine)
+    b.prisoner(engine, "A1234BC", crd=date(2027, 10, 13))
+    first = run_night(engine, date(2027, 3, 15))
+    before = (outbox(engine, include_superseded=True), audit_count(engine))
+    again = run_night(engine, date(2027, 3, 15))
+    assert [q["step"] for q in first.queued] == ["request"] and again.queued == []
+    assert (outbox(engine, include_superseded=True), audit_count(engine)) == before
+
+
+def test_a_dry_run_changes_nothing(engine):
+    b.durham(engine)
+    b.prisoner(engine, "A1234BC", crd=date(2027, 10, 13))
+    report = run_night(engine, date(2027, 3, 15), dry_run=True)
+    assert [q["step"] for q in report.queued] == ["request"]
+    assert outbox(engine) == [] and audit_count(engine) == 0
+
+
+def test_two_runs_racing_for_the_same_night_queue_once(engine, db_url):
+    b.durham(engine)
+    for n in range(40):
+        b.prisoner(engine, f"A{n:04d}BC", crd=date(2027, 10, 13))
+    engines = [make_engine(db_url) for _ in range(2)]
+    barrier, errors = threading.Barrier(2), []
+
+    def go(own):
+        try:
+            barrier.wait()
+            run_night(own, date(2027, 3, 15), actor=f"racer {id(own)}")
+        except Exception as error:  # surfaced below
+            errors.append(error)
+
+    threads = [threading.Thread(target=go, args=(e,)) for e in engines]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert errors == []
+    assert len(outbox(engine)) == 40
+    with session_factory(engine)() as session:
+        assert verify(session).ok
+
+
+def test_a_case_without_a_release_date_is_a_data_problem(engine):
+    b.durham(engine)
+    b.prisoner(engine, "A1234BC", crd=None)
+    report = run_night(engine, date(2027, 3, 15))
+    assert report.problems == [{"prison_number": "A1234BC", "establishment_code": "DMI",
+                                "problem": "no usable release date"}]
+    assert report.states["data-problem"] == 1 and report.queued == []

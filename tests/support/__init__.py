@@ -1,0 +1,1 @@
+"""Test support: real parts (databases, SMTP) shared by the suites."""
