@@ -21,6 +21,7 @@ from chase.load import Snapshot
 from chase.outcome import Outcome, case_fields, notice_context
 from db.audit import Event, append
 from db.conflicts import insert_new
+from chase.failpoints import failpoint
 from db.models import AuditHead, Case, Delivery, Notice
 from rules.decide import step_rank
 
@@ -38,6 +39,7 @@ def apply_batch(session: Session, outcomes: list[Outcome], night: date, actor: s
     session.execute(select(AuditHead.id).where(AuditHead.id == 1).with_for_update())
     written, events = Written(), []
     inserted = _insert_notices(session, [o for o in outcomes if o.decision.notice], night, actor)
+    failpoint("apply.after-notices")
     for outcome in outcomes:
         if outcome.decision.notice and outcome.decision.notice.key in inserted:
             written.queued.append(outcome)
@@ -53,6 +55,7 @@ def apply_batch(session: Session, outcomes: list[Outcome], night: date, actor: s
     written.retired = _retire_pending(session, outcomes, inserted)
     events += _save_cases(session, outcomes, night, actor)
     written.events = append(session, events)
+    failpoint("apply.before-commit")
     return written
 
 

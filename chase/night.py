@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import Engine
 
 from chase.apply import apply_batch
+from chase.failpoints import failpoint
 from chase.load import Snapshot, load_snapshots
 from chase.outcome import Outcome
 from config.policy import PolicyBook
@@ -55,7 +56,9 @@ class NightReport:
 
 def load_cases(engine: Engine, prison_numbers=None) -> list[Snapshot]:
     with session_factory(engine)() as session:
-        return load_snapshots(session, prison_numbers)
+        snapshots = load_snapshots(session, prison_numbers)
+    failpoint("night.after-load")
+    return snapshots
 
 
 def decide_cases(snapshots: list[Snapshot], night: date, book: PolicyBook, calendar: WorkingCalendar) -> list[Outcome]:
@@ -80,6 +83,7 @@ def check_batch(engine: Engine, snapshots: list[Snapshot], night: date, actor: s
     else:
         with transaction(engine) as session:
             written = apply_batch(session, outcomes, night, actor)
+        failpoint("night.after-batch")
         fresh = written.queued
         report.already_queued, report.superseded, report.retired = written.already, written.superseded, written.retired
     report.queued = [_queued(o) for o in fresh]

@@ -2,12 +2,15 @@
 
 A claim is a conditional UPDATE (pending -> sending, stamped with this run's
 token): whichever run's UPDATE lands first owns the row. A claim left behind by
-a run that died is taken over once its lease has expired; the message it was
-sending may then go twice, which is the at-most-one duplicate a crash can cost.
+a run that died is taken over at once if that process was on this machine and
+is gone, otherwise once its lease has expired; the message it was sending may
+then go twice, which is the at-most-one duplicate a crash can cost.
 """
 
 from __future__ import annotations
 
+import os
+import socket
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -44,10 +47,36 @@ class Claimed:
         return self.closed_state is not None and self.step not in CLOSING_STEPS
 
 
+def claimant(token: str) -> str:
+    """Who holds a claim: this machine and process, so a dead holder can be recognised."""
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{token}"[:80]
+
+
+def _dead_here(holder: str | None) -> bool:
+    host, _, rest = (holder or "").partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname()[:30] or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def _abandoned(session, now: datetime) -> list[str]:
+    holders = session.scalars(select(Delivery.claimed_by).where(Delivery.status == "sending").distinct())
+    return [holder for holder in holders if holder and _dead_here(holder)]
+
+
 def claim(engine: Engine, token: str, now: datetime, limit: int = 20000) -> list[Claimed]:
-    claimable = or_(Delivery.status == "pending",
-                    and_(Delivery.status == "sending", Delivery.claimed_at < now - LEASE))
+    token = claimant(token)
     with transaction(engine) as session:
+        claimable = or_(Delivery.status == "pending",
+                        and_(Delivery.status == "sending",
+                             or_(Delivery.claimed_at < now - LEASE, Delivery.claimed_by.in_(_abandoned(session, now)))))
         ids = list(session.scalars(select(Delivery.id).where(claimable).order_by(Delivery.id).limit(limit)))
         if not ids:
             return []

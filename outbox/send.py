@@ -23,6 +23,7 @@ from notifications.compose import envelopes, render
 from notifications.failures import DeliveryError, PermanentDeliveryError
 from notifications.model import CaseItem, Delivery, Envelope
 from notifications.transports import send_with_retry
+from chase.failpoints import failpoint
 from outbox.claim import Claimed, claim
 from outbox.record import mark, roll_up
 
@@ -61,6 +62,7 @@ class Mailer:
 def deliver(mailer: Mailer, token: str) -> DeliveryReport:
     report = DeliveryReport()
     claimed = claim(mailer.engine, token, utcnow())
+    failpoint("deliver.after-claim")
     stale = [c for c in claimed if c.stale]
     _finish(mailer.engine, stale, "cancelled", "the case closed before sending", report, "cancelled")
     fresh = [c for c in claimed if not c.stale]
@@ -109,10 +111,12 @@ def _send_one(mailer: Mailer, transport, message, members: list[Claimed], report
         _finish(mailer.engine, members, "failed" if permanent else "pending", error.summary, report,
                 "failed" if permanent else "retry-later", attempts=1)
         return not error.about_server
+    failpoint("deliver.after-send")
     with transaction(mailer.engine) as session:
         mark(session, [c.delivery_id for c in members], "sent", message_id=message["Message-ID"],
              sent_at=utcnow(), attempts=1)
         roll_up(session, [c.notice_id for c in members])
+    failpoint("deliver.after-record")
     report.messages += 1
     report.counts["sent"] += len(members)
     report.sent_notices += [(c.prison_number, c.step) for c in members]
