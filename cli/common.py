@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 
+import click
 import typer
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
@@ -14,8 +15,10 @@ from db.migrate import current_revision, head_revision
 from db.session import engine_for, safe_url
 
 
-class UserError(Exception):
+class UserError(click.ClickException):
     """Something the user can put right; printed as one line, exit status 2."""
+
+    exit_code = 2
 
 
 def console_error(message: str) -> None:

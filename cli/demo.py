@@ -1,0 +1,54 @@
+"""`mappa demo`: the first five minutes. Synthetic prisons, the real import, months of nights, a summary."""
+
+from __future__ import annotations
+
+import os
+from typing import Optional
+
+import typer
+
+from cli.common import UserError, parse_date_option, settings
+
+
+def demo(
+    seed: int = typer.Option(7, "--seed", help="Seed for the synthetic data: the same seed gives the same demo."),
+    start: Optional[str] = typer.Option(None, "--start", help="First simulated night (default: today)."),
+    reset: bool = typer.Option(False, "--reset",
+                               help="Replace a database or e-mails in the data folder that the demo did not make."),
+    prisoners: int = typer.Option(180, "--prisoners", hidden=True, min=1),  # smaller runs for tests
+    nights: int = typer.Option(249, "--nights", hidden=True, min=1),
+) -> None:
+    """Create synthetic prisons and cases, import them, and simulate months of nightly checks.
+
+    Writes a SQLite database and .eml files under the data folder (MAPPA_DATA_DIR, default ./var).
+    Running it again resets what the previous demo made; it never touches a database it did not make
+    unless you pass --reset.
+    """
+    from demo.run import run_demo
+    from demo.workspace import NotOurs, workspace
+    from tasks.resources import london_today
+
+    first = parse_date_option(start, "--start") or london_today()
+    current = _file_mail_settings()
+    try:
+        space = workspace(current, os.environ.get("PREFECT_HOME"))
+        run_demo(space, seed=seed, start=first, reset=reset, echo=typer.echo, prisoners=prisoners, nights=nights)
+    except NotOurs as refusal:
+        raise UserError(str(refusal)) from None
+
+
+def _file_mail_settings():
+    """The demo's e-mails always go to .eml files, whatever transport is configured."""
+    from config.settings import get_settings
+
+    current = settings()
+    if current.mail_transport != "file":
+        typer.echo(f"(the demo writes e-mails as files; MAPPA_MAIL_TRANSPORT={current.mail_transport} is ignored)")
+        os.environ["MAPPA_MAIL_TRANSPORT"] = "file"
+        get_settings.cache_clear()
+        current = settings()
+    return current
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)
