@@ -9,6 +9,7 @@ from prefect.runtime import flow_run
 from prefect.states import Failed
 
 from chase.night import NightReport, batches
+from config.settings import get_settings
 from tasks import resources
 from tasks.chase import BATCH_SIZE, check_batch, load_cases
 from tasks.report import publish_night_report
@@ -46,9 +47,12 @@ def deliver_tonight(night: date, actor: str) -> dict | None:
 
 def verdict(report: NightReport, delivery: dict | None):
     """Everything is committed by now; fail the run visibly if a human needs to look."""
-    delivery = delivery or {}
+    delivery, reasons = delivery or {}, []
     if delivery.get("undelivered"):
-        return Failed(data=report, message=(
-            f"{delivery['undelivered_notices']} notices could not be delivered "
-            f"({delivery['undelivered']} copies): {delivery['why']}"))
-    return report
+        reasons.append(f"{delivery['undelivered_notices']} notices could not be delivered "
+                       f"({delivery['undelivered']} copies): {delivery['why']}")
+    threshold = get_settings().data_problem_threshold
+    if len(report.problems) > threshold:
+        reasons.append(f"{len(report.problems)} data problems, more than MAPPA_DATA_PROBLEM_THRESHOLD={threshold}: "
+                       "see the nightly-summary artifact")
+    return Failed(data=report, message="; ".join(reasons)) if reasons else report

@@ -18,7 +18,6 @@ from pathlib import Path
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
-from sqlalchemy import select
 
 from db.models import ImportedFile
 from db.session import transaction

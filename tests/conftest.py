@@ -21,8 +21,7 @@ from config.settings import get_settings  # noqa: E402
 from db.session import make_engine  # noqa: E402
 from tests.support.databases import PostgresFactory, SqliteFactory, require_postgres  # noqa: E402
 
-pytest_plugins = ["tests.support.fixtures"] if os.path.exists(
-    os.path.join(os.path.dirname(__file__), "support", "fixtures.py")) else []
+pytest_plugins = ["tests.support.prefect_harness", "tests.support.fixtures"]
 
 
 @pytest.fixture(scope="session")
