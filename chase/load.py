@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import case, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from db.models import Allocation, Case, Establishment, MappaInformation, Notice, Pdu, Prisoner
@@ -78,17 +78,23 @@ def facts_of(prisoner, allocation, establishment, pdu, information) -> CaseFacts
     return CaseFacts(prisoner.prison_number, prisoner.establishment_code, dates, prisoner.released_on, info, people)
 
 
-def notices_by_case(session: Session, prison_numbers: list[str] | None) -> dict[str, list[Notice]]:
-    statement = select(Notice).order_by(Notice.id)
+NOTICE_COLUMNS = (Notice.prison_number, Notice.id, Notice.step, Notice.night, Notice.key, Notice.status, Notice.to,
+                  # only a request's context matters here (the COM it asked); skip decoding the rest
+                  case((Notice.step == "request", Notice.context), else_=None).label("context"))
+
+
+def notices_by_case(session: Session, prison_numbers: list[str] | None) -> dict[str, list]:
+    """Plain rows, not ORM objects: a national night reads hundreds of thousands of them."""
+    statement = select(*NOTICE_COLUMNS).order_by(Notice.id)
     if prison_numbers is not None:
         statement = statement.where(Notice.prison_number.in_(prison_numbers))
-    grouped: dict[str, list[Notice]] = defaultdict(list)
-    for notice in session.scalars(statement):
-        grouped[notice.prison_number].append(notice)
+    grouped: dict[str, list] = defaultdict(list)
+    for row in session.execute(statement):
+        grouped[row.prison_number].append(row)
     return grouped
 
 
-def history_of(case: Case | None, notices: list[Notice]) -> History:
+def history_of(case: Case | None, notices: list) -> History:
     handled = tuple(
         Handled(step=n.step, night=n.night, key=n.key, superseded=n.status == "superseded",
                 to=tuple(n.to or ()), com=(n.context or {}).get("com"))
@@ -105,12 +111,12 @@ def load_snapshots(session: Session, prison_numbers: Iterable[str] | None = None
     wanted = None if prison_numbers is None else [row[0].prison_number for row in rows]
     notices = notices_by_case(session, wanted)
     snapshots = []
-    for prisoner, allocation, establishment, pdu, information, case in rows:
+    for prisoner, allocation, establishment, pdu, information, case_row in rows:
         own = notices.get(prisoner.prison_number, [])
         snapshots.append(Snapshot(
             facts=facts_of(prisoner, allocation, establishment, pdu, information),
-            history=history_of(case, own),
-            stored=stored_fields(case),
+            history=history_of(case_row, own),
+            stored=stored_fields(case_row),
             pending=[(n.id, n.step, n.key) for n in own if n.status == "pending"],
         ))
     return snapshots

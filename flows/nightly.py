@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from prefect import flow
+from prefect.utilities.annotations import quote
 from prefect.runtime import flow_run
 from prefect.states import Failed
 
@@ -28,10 +29,10 @@ def nightly_check(as_of: date | None = None, dry_run: bool = False):
     """
     night = as_of or resources.london_today()
     actor = f"nightly-check {night} (flow run {flow_run.id})"
-    cases = load_cases()
+    cases = load_cases().unquote()
     report = NightReport(night, dry_run)
     for number, batch in enumerate(batches(cases, BATCH_SIZE), start=1):
-        report.add(check_batch(batch, night, actor, dry_run, number))
+        report.add(check_batch(quote(batch), night, actor, dry_run, number))
     delivery = None if dry_run else deliver_tonight(night, actor)
     publish_night_report(report, delivery)
     return verdict(report, delivery)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from prefect import flow
+from prefect.utilities.annotations import quote
 
 from chase.night import NightReport, batches
 from flows.nightly import deliver_tonight
@@ -33,8 +34,8 @@ def simulate_nights(start: date, end: date, send: bool = True,
 def run_one_night(night: date, send: bool) -> NightReport:
     actor = f"simulate {night}"
     report = NightReport(night)
-    for number, batch in enumerate(batches(load_cases(), BATCH_SIZE), start=1):
-        report.add(check_batch(batch, night, actor, False, number))
+    for number, batch in enumerate(batches(load_cases().unquote(), BATCH_SIZE), start=1):
+        report.add(check_batch(quote(batch), night, actor, False, number))
     if send:
         deliver_tonight(night, actor)
     return report

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from rules.information import Information
 from rules.release import ReleaseDates
@@ -60,9 +61,13 @@ class History:
     def sent_on(self, night: date) -> bool:
         return any(h.night == night and not h.superseded for h in self.handled)
 
+    @cached_property
+    def _requests(self) -> tuple[Handled, ...]:
+        return tuple(sorted((h for h in self.handled if h.step == REQUEST), key=lambda h: h.night))
+
     def requests(self) -> list[Handled]:
-        """Request rows, sent or superseded, oldest first."""
-        return sorted((h for h in self.handled if h.step == REQUEST), key=lambda h: h.night)
+        """Request rows, sent or superseded, oldest first (asked for many times a night: computed once)."""
+        return list(self._requests)
 
     def last_request(self) -> Handled | None:
         """The request of the current cycle: the latest one actually sent."""

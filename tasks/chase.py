@@ -6,24 +6,28 @@ from datetime import date
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from chase import night as chase_night
 from chase.load import Snapshot
 from tasks import resources
 
-# Inputs are thousands of cases: hashing them for a cache key would cost more than the work.
+# Cases travel between tasks inside `quote`: Prefect otherwise walks every nested
+# value of a task's inputs and result looking for futures, which cost more than
+# the chase itself. NO_CACHE: hashing thousands of cases for a cache key is no better.
 BATCH_SIZE = 2000
 
 
 @task(name="load-cases", cache_policy=NO_CACHE)
-def load_cases() -> list[Snapshot]:
+def load_cases() -> quote:
     snapshots = chase_night.load_cases(resources.database())
     get_run_logger().info("loaded %d tracked cases", len(snapshots))
-    return snapshots
+    return quote(snapshots)
 
 
 @task(name="check-batch", cache_policy=NO_CACHE, task_run_name="check-batch-{number}")
 def check_batch(snapshots: list[Snapshot], night: date, actor: str, dry_run: bool, number: int):
+    """Pass the cases as `quote(batch)`; Prefect unwraps it before calling."""
     report = chase_night.check_batch(resources.database(), snapshots, night, actor, resources.policy(),
                                      resources.calendar(), dry_run)
     get_run_logger().info("batch %d: %d cases, %d notices queued, %d already queued, %d superseded",

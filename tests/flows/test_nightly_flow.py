@@ -73,3 +73,13 @@ def test_a_dry_run_writes_nothing(nightly_env, smtp_sink):
     assert state.is_completed()
     assert len(state.result().queued) == 2
     assert outbox(nightly_env) == [] and smtp_sink.messages == []
+
+
+def test_more_data_problems_than_the_threshold_fail_the_run(nightly_env, monkeypatch):
+    monkeypatch.setenv("MAPPA_DATA_PROBLEM_THRESHOLD", "0")
+    get_settings.cache_clear()
+    b.prisoner(nightly_env, "C3456DE", crd=None)
+    state = nightly_check(as_of=date(2027, 3, 15), return_state=True)
+    assert state.is_failed()
+    assert state.message == ("1 data problems, more than MAPPA_DATA_PROBLEM_THRESHOLD=0: "
+                             "see the nightly-summary artifact")

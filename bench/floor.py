@@ -1,0 +1,146 @@
+"""The floor: the least work that gives the same result, with no Prefect, no ORM objects, no audit trail.
+
+Import: csv rows straight into a scratch table with executemany. A night: one plain SQL
+read of the cases and their notices, the pure rules (rules.decide.decide) for each, and
+the e-mails rendered once each (notifications.compose.render). Nothing is written back.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+
+from sqlalchemy import Engine
+
+from chase.load import facts_of
+from notifications.compose import envelopes, render
+from notifications.model import CaseItem, Delivery
+from rules.decide import Handled, History, decide
+
+CASES_SQL = """
+select p.prison_number, p.first_name, p.last_name, p.establishment_code, p.sentence_type, p.crd, p.ard, p.ped,
+       p.hdced, p.hdcad, p.prrd, p.ted, p.thd, p.released_on,
+       a.com_email, a.spo_email, e.name, e.omu_mailbox, e.head_of_omu_email,
+       d.mailbox, d.head_email, d.mappa_coordinator_email,
+       m.category, m.level, m.meeting_date, m.not_eligible, c.tracked_since, c.closed_state, c.closed_on
+from prisoners p
+left join allocations a on a.prison_number = p.prison_number
+left join establishments e on e.code = p.establishment_code
+left join pdus d on d.code = a.pdu_code
+left join mappa_information m on m.prison_number = p.prison_number
+left join cases c on c.prison_number = p.prison_number
+where p.mappa_category between 1 and 4 or m.category between 1 and 4 or m.level between 1 and 3
+   or c.prison_number is not null
+"""
+NOTICES_SQL = "select prison_number, step, night, key, status, \"to\" from notices order by id"
+
+
+def import_floor(engine: Engine, kind: str, path: Path) -> int:
+    """Rows of `path` into a scratch table of text columns, in one transaction."""
+    with path.open(encoding="utf-8", newline="") as stream:
+        reader = csv.reader(stream)
+        header = next(reader)
+        table = f"floor_{kind}"
+        columns = ", ".join(f'"{name}" text' for name in header)
+        marks = ", ".join(["?" if engine.dialect.name == "sqlite" else "%s"] * len(header))
+        connection = engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute(f"drop table if exists {table}")
+            cursor.execute(f"create table {table} ({columns})")
+            rows = list(reader)
+            cursor.executemany(f"insert into {table} values ({marks})", rows)
+            cursor.execute(f"drop table {table}")
+            connection.commit()
+        finally:
+            connection.close()
+    return len(rows)
+
+
+def read_cases(engine: Engine):
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(CASES_SQL)
+        cases = cursor.fetchall()
+        cursor.execute(NOTICES_SQL)
+        notices = cursor.fetchall()
+    finally:
+        connection.close()
+    return cases, notices
+
+
+def night_floor(engine: Engine, night: date, book, calendar, render_mail: bool = True) -> tuple[int, int]:
+    """(cases decided, e-mails rendered) for one night, nothing written."""
+    cases, notices = read_cases(engine)
+    handled = defaultdict(list)
+    for number, step, on, key, status, to in notices:
+        handled[number].append(Handled(step=step, night=_day(on), key=key, superseded=status == "superseded",
+                                       to=tuple(_list(to)), com=None))
+    deliveries = []
+    for row in cases:
+        facts, history, names = _facts(row, handled.get(row[0], []))
+        decision = decide(facts, history, night, book.for_establishment(facts.establishment_code), calendar)
+        if decision.notice and render_mail:
+            deliveries += _deliveries(facts, decision, names, night, len(deliveries))
+    rendered = 0
+    for envelope in envelopes(deliveries):
+        render(envelope, sender="mappa-tracker@justice.gov.uk")
+        rendered += 1
+    return len(cases), rendered
+
+
+def _facts(row, handled):
+    (number, first, last, code, kind, crd, ard, ped, hdced, hdcad, prrd, ted, thd, released,
+     com, spo, prison_name, omu, head_omu, mailbox, head_pdu, coordinator,
+     category, level, meeting, not_eligible, since, closed_state, closed_on) = row
+    prisoner = SimpleNamespace(prison_number=number, establishment_code=code, sentence_type=kind,
+                               crd=_day(crd), ard=_day(ard), ped=_day(ped), hdced=_day(hdced), hdcad=_day(hdcad),
+                               prrd=_day(prrd), ted=_day(ted), thd=_day(thd), released_on=_day(released))
+    allocation = SimpleNamespace(com_email=com, spo_email=spo)
+    establishment = SimpleNamespace(omu_mailbox=omu, head_of_omu_email=head_omu)
+    pdu = SimpleNamespace(mailbox=mailbox, head_email=head_pdu, mappa_coordinator_email=coordinator)
+    information = None
+    if any(v is not None for v in (category, level, meeting)) or not_eligible:
+        information = SimpleNamespace(category=category, level=level, meeting_date=_day(meeting),
+                                      not_eligible=bool(not_eligible))
+    facts = facts_of(prisoner, allocation, establishment, pdu, information)
+    history = History(tracked_since=_day(since), handled=tuple(handled), closed_state=closed_state,
+                      closed_on=_day(closed_on)) if since else History(handled=tuple(handled))
+    return facts, history, (first, last, prison_name)
+
+
+def _deliveries(facts, decision, names, night, start):
+    notice, plan = decision.notice, decision.plan
+    first, last, prison_name = names
+    made = []
+    for role, addresses in (("to", notice.to), ("cc", notice.cc)):
+        for address in addresses:
+            item = CaseItem(notice_key=notice.key, step=notice.step, role=role, prison_number=facts.prison_number,
+                            first_name=first, last_name=last, establishment_code=facts.establishment_code,
+                            establishment_name=prison_name, key_date=plan.key.date if plan else None,
+                            key_date_source=plan.key.source if plan else None,
+                            planning_date=plan.planning_date if plan else None, missing=decision.missing,
+                            sent_before=(), next_step=decision.next_step, next_step_date=decision.next_step_date,
+                            substitutes=notice.substitutes, night=night)
+            made.append(Delivery(start + len(made), address, facts.people.omu_mailbox, item))
+    return made
+
+
+def _day(value):
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _list(value):
+    if value is None:
+        return []
+    if isinstance(value, str):
+        import json
+
+        return json.loads(value)
+    return value
