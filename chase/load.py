@@ -3,6 +3,9 @@
 A case is tracked when the prison's identification or the COM's confirmation
 gives it a MAPPA category 1-4, or a level 1-3; once tracked it stays tracked
 (the `cases` row exists) so that closing notices and history are never lost.
+
+Rows are read as plain column tuples, not ORM objects: a national night reads
+tens of thousands of cases and hundreds of thousands of notices.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, or_, select
+from sqlalchemy import and_, case, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from db.models import Allocation, Case, Establishment, MappaInformation, Notice, Pdu, Prisoner
@@ -19,7 +22,10 @@ from rules.decide import CaseFacts, Handled, History, People
 from rules.information import Information
 from rules.release import ReleaseDates
 
-LIVE = ("pending", "sent", "failed", "blocked", "cancelled")
+DATES = ("crd", "ard", "ped", "hdced", "hdcad", "prrd", "ted", "thd")
+STORED = ("state", "key_date", "key_source", "planning_date", "request_date", "due_date", "final_warning_date",
+          "last_step", "next_step", "next_step_date", "missing", "problems", "closed_state", "closed_on",
+          "tracked_since", "establishment_code")
 
 
 @dataclass
@@ -41,41 +47,58 @@ def tracked_condition():
     )
 
 
-def case_rows(session: Session, prison_numbers: Iterable[str] | None = None):
+def still_open():
+    """Closed cases whose closing notice has gone need nothing more from the night."""
+    return or_(Case.prison_number.is_(None), Case.closed_state.is_(None), Case.next_step.is_not(None))
+
+
+def case_columns(pdu):
+    return (
+        Prisoner.prison_number, Prisoner.establishment_code, Prisoner.sentence_type, Prisoner.released_on,
+        *(getattr(Prisoner, name) for name in DATES),
+        Allocation.com_email, Allocation.spo_email,
+        pdu.mailbox.label("pdu_mailbox"), pdu.head_email.label("head_of_pdu"),
+        pdu.mappa_coordinator_email.label("mappa_coordinator"),
+        Establishment.omu_mailbox, Establishment.head_of_omu_email,
+        MappaInformation.category, MappaInformation.level, MappaInformation.meeting_date,
+        MappaInformation.not_eligible,
+        Case.prison_number.label("case_key"),
+        *(getattr(Case, name).label(f"case_{name}") for name in STORED),
+    )
+
+
+def case_rows(session: Session, prison_numbers: Iterable[str] | None = None, include_closed: bool = False):
     """Everything the rules need about each tracked case, in one joined query."""
     pdu = aliased(Pdu)
     statement = (
-        select(Prisoner, Allocation, Establishment, pdu, MappaInformation, Case)
+        select(*case_columns(pdu))
         .outerjoin(Allocation, Allocation.prison_number == Prisoner.prison_number)
         .outerjoin(Establishment, Establishment.code == Prisoner.establishment_code)
         .outerjoin(pdu, pdu.code == Allocation.pdu_code)
         .outerjoin(MappaInformation, MappaInformation.prison_number == Prisoner.prison_number)
         .outerjoin(Case, Case.prison_number == Prisoner.prison_number)
-        .where(tracked_condition())
+        .where(tracked_condition() if include_closed else and_(tracked_condition(), still_open()))
         .order_by(Prisoner.prison_number)
     )
     if prison_numbers is not None:
         statement = statement.where(Prisoner.prison_number.in_(list(prison_numbers)))
-    return session.execute(statement).tuples()
+    return session.execute(statement).all()
 
 
-def facts_of(prisoner, allocation, establishment, pdu, information) -> CaseFacts:
-    dates = ReleaseDates(
-        sentence_type=prisoner.sentence_type, crd=prisoner.crd, ard=prisoner.ard, ped=prisoner.ped,
-        hdced=prisoner.hdced, hdcad=prisoner.hdcad, prrd=prisoner.prrd, ted=prisoner.ted, thd=prisoner.thd,
-    )
-    info = Information()
-    if information is not None:
-        info = Information(category=information.category, level=information.level,
-                           meeting_date=information.meeting_date, not_eligible=information.not_eligible)
-    people = People(
-        com=allocation and allocation.com_email, spo=allocation and allocation.spo_email,
-        pdu_mailbox=pdu and pdu.mailbox, head_of_pdu=pdu and pdu.head_email,
-        mappa_coordinator=pdu and pdu.mappa_coordinator_email,
-        omu_mailbox=establishment and establishment.omu_mailbox,
-        head_of_omu=establishment and establishment.head_of_omu_email,
-    )
-    return CaseFacts(prisoner.prison_number, prisoner.establishment_code, dates, prisoner.released_on, info, people)
+def facts_of(row) -> CaseFacts:
+    dates = ReleaseDates(row.sentence_type, *(getattr(row, name) for name in DATES))
+    info = Information(category=row.category, level=row.level, meeting_date=row.meeting_date,
+                       not_eligible=bool(row.not_eligible))
+    people = People(com=row.com_email, spo=row.spo_email, pdu_mailbox=row.pdu_mailbox,
+                    head_of_pdu=row.head_of_pdu, mappa_coordinator=row.mappa_coordinator,
+                    omu_mailbox=row.omu_mailbox, head_of_omu=row.head_of_omu_email)
+    return CaseFacts(row.prison_number, row.establishment_code, dates, row.released_on, info, people)
+
+
+def stored_fields(row) -> dict | None:
+    if row.case_key is None:
+        return None
+    return {name: getattr(row, f"case_{name}") for name in STORED}
 
 
 NOTICE_COLUMNS = (Notice.prison_number, Notice.id, Notice.step, Notice.night, Notice.key, Notice.status, Notice.to,
@@ -84,7 +107,6 @@ NOTICE_COLUMNS = (Notice.prison_number, Notice.id, Notice.step, Notice.night, No
 
 
 def notices_by_case(session: Session, prison_numbers: list[str] | None) -> dict[str, list]:
-    """Plain rows, not ORM objects: a national night reads hundreds of thousands of them."""
     statement = select(*NOTICE_COLUMNS).order_by(Notice.id)
     if prison_numbers is not None:
         statement = statement.where(Notice.prison_number.in_(prison_numbers))
@@ -94,40 +116,26 @@ def notices_by_case(session: Session, prison_numbers: list[str] | None) -> dict[
     return grouped
 
 
-def history_of(case: Case | None, notices: list) -> History:
+def history_of(stored: dict | None, notices: list) -> History:
     handled = tuple(
         Handled(step=n.step, night=n.night, key=n.key, superseded=n.status == "superseded",
                 to=tuple(n.to or ()), com=(n.context or {}).get("com"))
         for n in notices
     )
-    if case is None:
+    if stored is None:
         return History(handled=handled)
-    return History(tracked_since=case.tracked_since, handled=handled,
-                   closed_state=case.closed_state, closed_on=case.closed_on)
+    return History(tracked_since=stored["tracked_since"], handled=handled,
+                   closed_state=stored["closed_state"], closed_on=stored["closed_on"])
 
 
-def load_snapshots(session: Session, prison_numbers: Iterable[str] | None = None) -> list[Snapshot]:
-    rows = list(case_rows(session, prison_numbers))
-    wanted = None if prison_numbers is None else [row[0].prison_number for row in rows]
+def load_snapshots(session: Session, prison_numbers: Iterable[str] | None = None,
+                   include_closed: bool = False) -> list[Snapshot]:
+    rows = case_rows(session, prison_numbers, include_closed)
+    wanted = None if prison_numbers is None else [row.prison_number for row in rows]
     notices = notices_by_case(session, wanted)
     snapshots = []
-    for prisoner, allocation, establishment, pdu, information, case_row in rows:
-        own = notices.get(prisoner.prison_number, [])
-        snapshots.append(Snapshot(
-            facts=facts_of(prisoner, allocation, establishment, pdu, information),
-            history=history_of(case_row, own),
-            stored=stored_fields(case_row),
-            pending=[(n.id, n.step, n.key) for n in own if n.status == "pending"],
-        ))
+    for row in rows:
+        own, stored = notices.get(row.prison_number, []), stored_fields(row)
+        snapshots.append(Snapshot(facts=facts_of(row), history=history_of(stored, own), stored=stored,
+                                  pending=[(n.id, n.step, n.key) for n in own if n.status == "pending"]))
     return snapshots
-
-
-STORED = ("state", "key_date", "key_source", "planning_date", "request_date", "due_date", "final_warning_date",
-          "last_step", "next_step", "next_step_date", "missing", "problems", "closed_state", "closed_on",
-          "tracked_since", "establishment_code")
-
-
-def stored_fields(case: Case | None) -> dict | None:
-    if case is None:
-        return None
-    return {name: getattr(case, name) for name in STORED}

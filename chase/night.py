@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,6 +25,7 @@ class NightReport:
 
     night: date
     dry_run: bool = False
+    unchanged: bool = False                                  # already checked, nothing changed since: skipped
     cases: int = 0
     queued: list[dict] = field(default_factory=list)        # prison_number, establishment_code, step, night, key
     already_queued: int = 0
@@ -54,18 +56,26 @@ class NightReport:
         return table
 
 
-def load_cases(engine: Engine, prison_numbers=None) -> list[Snapshot]:
+def load_cases(engine: Engine, prison_numbers=None, include_closed: bool = False) -> list[Snapshot]:
     with session_factory(engine)() as session:
-        snapshots = load_snapshots(session, prison_numbers)
+        snapshots = load_snapshots(session, prison_numbers, include_closed)
     failpoint("night.after-load")
     return snapshots
 
 
 def decide_cases(snapshots: list[Snapshot], night: date, book: PolicyBook, calendar: WorkingCalendar) -> list[Outcome]:
-    return [
-        Outcome(s, decide(s.facts, s.history, night, book.for_establishment(s.facts.establishment_code), calendar), night)
-        for s in snapshots
-    ]
+    # The cyclic garbage collector would walk every loaded case again and again while
+    # decisions are allocated; nothing here forms cycles, so pause it for the loop.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return [
+            Outcome(s, decide(s.facts, s.history, night, book.for_establishment(s.facts.establishment_code), calendar), night)
+            for s in snapshots
+        ]
+    finally:
+        if paused:
+            gc.enable()
 
 
 def check_batch(engine: Engine, snapshots: list[Snapshot], night: date, actor: str, book: PolicyBook,

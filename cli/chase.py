@@ -64,6 +64,9 @@ def _report_of(state):
 
 
 def _print_report(report) -> None:
+    if report.unchanged:
+        typer.echo(f"night {report.night}: already checked and nothing has changed since; nothing new to decide")
+        return
     verb = "would queue" if report.dry_run else "queued"
     typer.echo(f"night {report.night}: {report.cases} tracked cases, {verb} {len(report.queued)} notices, "
                f"{report.superseded} superseded, {report.already_queued} already queued")

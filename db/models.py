@@ -192,6 +192,20 @@ class AuditHead(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class CheckedNight(Base):
+    """A night the chase finished, with a fingerprint of everything its decisions read.
+
+    Re-running a night whose inputs have not changed since cannot decide anything
+    new, so it skips straight to delivery: a rerun costs almost nothing.
+    """
+
+    __tablename__ = "checked_nights"
+    night: Mapped[date] = mapped_column(Date, primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    cases: Mapped[int] = mapped_column(default=0)
+    completed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class ImportedFile(Base):
     """A feed file the drop-folder import has processed, by content hash."""
 

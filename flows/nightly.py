@@ -12,7 +12,7 @@ from prefect.states import Failed
 from chase.night import NightReport, batches
 from config.settings import get_settings
 from tasks import resources
-from tasks.chase import BATCH_SIZE, check_batch, load_cases
+from tasks.chase import BATCH_SIZE, check_batch, load_cases, mark_night_checked, night_unchanged
 from tasks.report import publish_night_report
 
 
@@ -29,10 +29,15 @@ def nightly_check(as_of: date | None = None, dry_run: bool = False):
     """
     night = as_of or resources.london_today()
     actor = f"nightly-check {night} (flow run {flow_run.id})"
-    cases = load_cases().unquote()
     report = NightReport(night, dry_run)
-    for number, batch in enumerate(batches(cases, BATCH_SIZE), start=1):
-        report.add(check_batch(quote(batch), night, actor, dry_run, number))
+    if night_unchanged(night):
+        report.unchanged = True
+    else:
+        cases = load_cases().unquote()
+        for number, batch in enumerate(batches(cases, BATCH_SIZE), start=1):
+            report.add(check_batch(quote(batch), night, actor, dry_run, number))
+        if not dry_run:
+            mark_night_checked(night, report.cases)
     delivery = None if dry_run else deliver_tonight(night, actor)
     publish_night_report(report, delivery)
     return verdict(report, delivery)

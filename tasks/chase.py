@@ -9,6 +9,8 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
 from chase import night as chase_night
+from chase.fingerprint import record_checked, unchanged_since_checked
+from db.session import session_factory, transaction
 from chase.load import Snapshot
 from tasks import resources
 
@@ -33,3 +35,19 @@ def check_batch(snapshots: list[Snapshot], night: date, actor: str, dry_run: boo
     get_run_logger().info("batch %d: %d cases, %d notices queued, %d already queued, %d superseded",
                           number, report.cases, len(report.queued), report.already_queued, report.superseded)
     return report
+
+
+@task(name="night-unchanged", cache_policy=NO_CACHE)
+def night_unchanged(night: date) -> bool:
+    """True when this night was checked and nothing it reads has changed since: skip to delivery."""
+    with session_factory(resources.database())() as session:
+        unchanged = unchanged_since_checked(session, night, resources.policy())
+    if unchanged:
+        get_run_logger().info("night %s was already checked and no input has changed since", night)
+    return unchanged
+
+
+@task(name="mark-night-checked", cache_policy=NO_CACHE)
+def mark_night_checked(night: date, cases: int) -> None:
+    with transaction(resources.database()) as session:
+        record_checked(session, night, resources.policy(), cases)

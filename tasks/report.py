@@ -30,6 +30,8 @@ def publish_night_report(report: NightReport, delivery: dict | None = None) -> N
 
 def summary_markdown(report: NightReport, delivery: dict | None) -> str:
     mode = " (dry run: nothing written)" if report.dry_run else ""
+    if report.unchanged:
+        mode += " (already checked and nothing has changed since: decisions skipped, delivery retried)"
     lines = [f"# Nightly check {report.night}{mode}", "",
              f"{report.cases} tracked cases; {len(report.queued)} notices queued; "
              f"{report.already_queued} already queued by an earlier run; {report.superseded} steps superseded.", ""]

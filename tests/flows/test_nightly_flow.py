@@ -83,3 +83,12 @@ def test_more_data_problems_than_the_threshold_fail_the_run(nightly_env, monkeyp
     assert state.is_failed()
     assert state.message == ("1 data problems, more than MAPPA_DATA_PROBLEM_THRESHOLD=0: "
                              "see the nightly-summary artifact")
+
+
+def test_a_rerun_with_nothing_changed_skips_the_decisions(nightly_env, smtp_sink):
+    assert nightly_check(as_of=date(2027, 3, 15), return_state=True).is_completed()
+    again = nightly_check(as_of=date(2027, 3, 15), return_state=True).result()
+    assert again.unchanged and again.queued == [] and again.cases == 0
+    b.information(nightly_env, "A1234BC", category=2, level=1, on=date(2027, 3, 15))  # something arrives
+    changed = nightly_check(as_of=date(2027, 3, 15), return_state=True).result()
+    assert not changed.unchanged and changed.closed == {"complete": 1}
