@@ -23,11 +23,11 @@ def decide(facts: CaseFacts, history: History, today: date, policy: Policy, cale
 
     1. A closed case stays closed; its closing notice goes on the first working
        night after it closed (closure can happen on a non-working night).
-    2. No key release date: "data-problem", reported, nothing sent; once the
-       person is recorded as released it closes as "closed".
-    3. First tracked only after P, with nothing ever handled: closes "closed".
-    4. Information complete: closes "complete" ("not-eligible" for level 0) and
+    2. Information complete: closes "complete" ("not-eligible" for level 0) and
        tells everyone the chase pressed (`resolved`), if anyone.
+    3. No key release date: "data-problem", reported, nothing sent; once the
+       person is recorded as released it closes as "closed".
+    4. First tracked only after P, with nothing ever handled: closes "closed".
     5. Released (recorded, or past P) without it: closes "released-unconfirmed".
     6. Otherwise the chase goes on (rules.chase.chase_tonight).
     Nothing is sent on a non-working night, and re-running a night with its
@@ -39,15 +39,15 @@ def decide(facts: CaseFacts, history: History, today: date, policy: Policy, cale
     plan = None if key is None else make_plan(key, night.since, _last_request_night(history), today, policy, calendar)
     if history.closed_state:
         return _closing(night, history.closed_state, plan, closes=None)
+    if not night.missing:  # complete information ends the chase even where no release date is known
+        done = "not-eligible" if facts.information.is_not_eligible else "complete"
+        return _closing(night, done, plan, closes=done)
     if plan is None:
         if facts.released_on is not None and facts.released_on <= today:
             return _closing(night, "closed", None, closes="closed", problems=(NO_RELEASE_DATE,))
         return night.decision("data-problem", None, problems=(NO_RELEASE_DATE,))
     if night.since > plan.planning_date and not history.handled:
         return _closing(night, "closed", plan, closes="closed")
-    if not night.missing:
-        done = "not-eligible" if facts.information.is_not_eligible else "complete"
-        return _closing(night, done, plan, closes=done)
     if (facts.released_on is not None and facts.released_on <= today) or today > plan.planning_date:
         return _closing(night, "released-unconfirmed", plan, closes="released-unconfirmed")
     return chase_tonight(night, plan)

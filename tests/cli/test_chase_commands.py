@@ -77,3 +77,14 @@ def _tamper(engine, db_url):
 def test_a_case_that_was_never_imported_is_a_clear_error(tracked):
     result = mappa("case", "Z9999ZZ")
     assert result.exit_code == 2 and "no prisoner Z9999ZZ has been imported" in result.output
+
+
+@pytest.mark.parametrize("step", ["request", "allocate-com", "escalation-2", "final-warning", "resolved"])
+def test_preview_renders_an_example_of_each_e_mail(step, monkeypatch, tmp_path):
+    monkeypatch.setenv("MAPPA_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    text = mappa("preview", step)
+    html = mappa("preview", step, "--part", "html")
+    assert text.exit_code == 0 and "Subject: MAPPA" in text.output and "Reply-To:" in text.output
+    assert html.exit_code == 0 and '<html lang="en-GB">' in html.output
+    assert mappa("preview", "nonsense").exit_code == 2
