@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
+import sys
 import time
 from collections.abc import Callable
 from datetime import date
@@ -66,16 +68,17 @@ def _print_summary(summary: Summary, monthly: Monthly, space: Workspace, echo: E
     echo(f"Database: {_shown(space.database)}")
     echo("")
     echo("Try next:")
-    prefix = _env_prefix(space)
-    echo(f"  {prefix}mappa status")
+    prefix = _env_prefix(space) + _command("mappa")
+    echo(f"  {prefix} status")
     if summary.resolved_example:
-        echo(f"  {prefix}mappa case {summary.resolved_example}     # chased up the ladder, then resolved")
+        echo(f"  {prefix} case {summary.resolved_example}     # chased up the ladder, then resolved")
     if summary.unconfirmed_example:
-        echo(f"  {prefix}mappa case {summary.unconfirmed_example}     # released without MAPPA confirmation")
+        echo(f"  {prefix} case {summary.unconfirmed_example}     # released without MAPPA confirmation")
     if summary.emails:
         echo(f"  open {_shown(_example_email(summary))}     # any mail client or text editor")
     if space.prefect_home:
-        echo(f"  PREFECT_HOME={_shown(space.prefect_home)} prefect server start     # then browse http://127.0.0.1:4200")
+        echo(f"  PREFECT_HOME={_shown(space.prefect_home)} {_command('prefect')} server start"
+             "     # then browse http://127.0.0.1:4200")
 
 
 def _example_email(summary: Summary) -> Path:
@@ -113,3 +116,14 @@ class _quiet_prefect_console:
     def __exit__(self, *exc_info) -> None:
         for handler, level in self.handlers:
             handler.setLevel(level)
+
+
+def _command(name: str) -> str:
+    """How to type a console script here: bare if it is on PATH, else from the environment's bin folder."""
+    if shutil.which(name):
+        return name
+    beside = Path(sys.executable).parent / name
+    try:
+        return str(beside.relative_to(Path.cwd()))
+    except ValueError:
+        return str(beside)
