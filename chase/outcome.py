@@ -20,6 +20,18 @@ class Outcome:
         return self.snapshot.facts.prison_number
 
 
+def plan_fields(plan) -> dict:
+    """The dates a plan sets, all None when the case cannot be planned."""
+    return {
+        "key_date": plan.key.date if plan else None,
+        "key_source": plan.key.source if plan else None,
+        "planning_date": plan.planning_date if plan else None,
+        "request_date": plan.request_date if plan else None,
+        "due_date": plan.due_date if plan else None,
+        "final_warning_date": plan.final_warning_date if plan else None,
+    }
+
+
 def case_fields(outcome: Outcome) -> dict:
     """The `cases` row a decision leaves behind (compared with the stored one to write only changes)."""
     decision, plan = outcome.decision, outcome.decision.plan
@@ -29,12 +41,7 @@ def case_fields(outcome: Outcome) -> dict:
         "establishment_code": outcome.snapshot.facts.establishment_code,
         "tracked_since": decision.tracked_since,
         "state": decision.state,
-        "key_date": plan.key.date if plan else None,
-        "key_source": plan.key.source if plan else None,
-        "planning_date": plan.planning_date if plan else None,
-        "request_date": plan.request_date if plan else None,
-        "due_date": plan.due_date if plan else None,
-        "final_warning_date": plan.final_warning_date if plan else None,
+        **plan_fields(plan),
         "last_step": decision.last_step,
         "next_step": decision.next_step,
         "next_step_date": decision.next_step_date,

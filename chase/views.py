@@ -11,7 +11,7 @@ from datetime import date
 from sqlalchemy import Engine, select
 
 from chase.night import decide_cases, load_cases
-from chase.outcome import Outcome
+from chase.outcome import Outcome, plan_fields
 from config.policy import PolicyBook
 from db.models import Notice
 from db.session import session_factory
@@ -31,19 +31,14 @@ def case_views(engine: Engine, as_of: date, book: PolicyBook, calendar: WorkingC
 
 
 def view(outcome: Outcome) -> dict:
-    decision, plan, history = outcome.decision, outcome.decision.plan, outcome.snapshot.history
+    decision, history = outcome.decision, outcome.snapshot.history
     sent = [h for h in history.handled if not h.superseded]
     due_now = decision.notice
     return {
         "prison_number": outcome.prison_number,
         "establishment_code": outcome.snapshot.facts.establishment_code,
         "state": decision.state,
-        "key_date": plan.key.date if plan else None,
-        "key_source": plan.key.source if plan else None,
-        "planning_date": plan.planning_date if plan else None,
-        "request_date": plan.request_date if plan else None,
-        "due_date": plan.due_date if plan else None,
-        "final_warning_date": plan.final_warning_date if plan else None,
+        **plan_fields(decision.plan),
         "last_step": sent[-1].step if sent else None,
         "next_step": due_now.step if due_now else decision.next_step,
         "next_step_date": outcome.night if due_now else decision.next_step_date,
