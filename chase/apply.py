@@ -17,7 +17,7 @@ from datetime import date
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from chase.load import Snapshot
+from chase.load import STORED
 from chase.outcome import Outcome, case_fields, notice_context
 from db.audit import Event, append
 from db.conflicts import insert_new
@@ -37,6 +37,7 @@ class Written:
 
 def apply_batch(session: Session, outcomes: list[Outcome], night: date, actor: str) -> Written:
     session.execute(select(AuditHead.id).where(AuditHead.id == 1).with_for_update())
+    stored = _stored_now(session, [o.prison_number for o in outcomes])
     written, events = Written(), []
     inserted = _insert_notices(session, [o for o in outcomes if o.decision.notice], night, actor)
     failpoint("apply.after-notices")
@@ -53,7 +54,7 @@ def apply_batch(session: Session, outcomes: list[Outcome], night: date, actor: s
     events += [Event("step-superseded", actor, pn, {"step": step, "key": key, "night": night})
                for pn, step, key in superseded]
     written.retired = _retire_pending(session, outcomes, inserted)
-    events += _save_cases(session, outcomes, night, actor)
+    events += _save_cases(session, outcomes, stored, night, actor)
     written.events = append(session, events)
     failpoint("apply.before-commit")
     return written
@@ -135,10 +136,17 @@ def _retire_pending(session: Session, outcomes: list[Outcome], inserted: set[str
     return sum(len(ids) for ids in changes.values())
 
 
-def _save_cases(session: Session, outcomes: list[Outcome], night: date, actor: str) -> list[Event]:
+def _stored_now(session: Session, prison_numbers: list[str]) -> dict[str, dict]:
+    """The case rows as they are now, under the lock: another run may have written them since we loaded."""
+    columns = [getattr(Case, name) for name in STORED]
+    rows = session.execute(select(Case.prison_number, *columns).where(Case.prison_number.in_(prison_numbers)))
+    return {row[0]: dict(zip(STORED, row[1:])) for row in rows}
+
+
+def _save_cases(session: Session, outcomes: list[Outcome], now: dict[str, dict], night: date, actor: str) -> list[Event]:
     new_rows, changed_rows, events = [], [], []
     for outcome in outcomes:
-        fields, stored = case_fields(outcome), outcome.snapshot.stored
+        fields, stored = case_fields(outcome), now.get(outcome.prison_number)
         if stored is None:
             new_rows.append({"prison_number": outcome.snapshot.facts.prison_number, "last_night": night, **fields})
             events.append(_event(outcome, "case-tracked", actor, state=fields["state"], tracked_since=fields["tracked_since"]))

@@ -8,7 +8,7 @@ from datetime import date
 import click
 import typer
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError
 
 from config.settings import SettingsError, get_settings
 from db.migrate import current_revision, head_revision
@@ -35,15 +35,20 @@ def settings():
 def database(*, migrated: bool = True) -> Engine:
     """The configured database, checked to be reachable and (by default) initialised."""
     url = settings().database
-    engine = engine_for(url)
     try:
+        engine = engine_for(url)
         revision = current_revision(engine)
-    except OperationalError as error:
-        reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
-        raise UserError(f"cannot reach the database {safe_url(url)}: {reason}") from None
+    except (DatabaseError, OSError) as error:  # unreachable, not a database, or a folder we cannot make
+        raise UserError(f"cannot reach the database {safe_url(url)}: {_first_line(error)}") from None
     if migrated and revision != head_revision():
         raise UserError(f"the database {safe_url(url)} is not initialised or is out of date: run `mappa init`")
     return engine
+
+
+def _first_line(error: Exception) -> str:
+    cause = getattr(error, "orig", None) or error
+    text = str(cause).strip()
+    return text.splitlines()[0] if text else type(cause).__name__
 
 
 def parse_date_option(value: str | None, option: str) -> date | None:

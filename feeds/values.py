@@ -24,7 +24,7 @@ EMAIL = re.compile(
 # C0/C1 controls, DEL, and the bidirectional overrides that make text display
 # differently from what it says.
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-FORMULA_STARTS = ("=", "+", "@")
+FORMULA_STARTS = ("=", "+", "-", "@")
 SENTENCE_TYPES = ("determinate", "indeterminate", "recall")
 
 

@@ -8,16 +8,12 @@ from __future__ import annotations
 import csv
 import io
 import os
-import resource
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-from sqlalchemy import inspect, select, text
+from sqlalchemy import inspect, text
 
-from db.models import AuditEvent
-from db.session import make_engine, session_factory
 from feeds.kinds import FEEDS, RELEASE_DATES
 from tests.reliability.harness import ROOT, audit_ok
 

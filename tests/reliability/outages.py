@@ -14,7 +14,7 @@ from sqlalchemy import select
 from db.models import Delivery, Notice
 from db.session import session_factory
 from outbox.send import deliver
-from tests.chase.helpers import BOOK, CALENDAR, run_night
+from tests.chase.helpers import BOOK, run_night
 from tests.reliability.night_entry import mailer
 from tests.support import builders as b
 

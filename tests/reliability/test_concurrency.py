@@ -32,8 +32,6 @@ def test_two_runs_started_together_on_sqlite_queue_and_send_each_notice_once(smt
     assert trial.states_match and trial.audit_ok
 
 
-@pytest.mark.xfail(strict=True, reason="defect: chase/apply.py _save_cases diffs against the case row loaded "
-                   "before the batch lock, so the run that loses a race re-audits state-changed/case-closed")
 def test_a_run_that_loses_the_race_writes_no_second_account_of_the_same_change(engine):
     from chase.night import check_batch, load_cases
     from tests.chase.helpers import BOOK, CALENDAR, run_night

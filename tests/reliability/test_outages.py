@@ -75,12 +75,8 @@ UNREACHABLE = [
     pytest.param(f"postgresql://mappa:{SECRET}@127.0.0.1:1/mappa", "127.0.0.1:1/mappa", id="postgres-refused"),
     pytest.param(f"postgresql://postgres:{SECRET}@127.0.0.1:5432/no_such_database", "no_such_database",
                  id="postgres-no-such-database"),
-    pytest.param("sqlite:////dev/null/mappa.db", "/dev/null/mappa.db", id="sqlite-folder-cannot-exist",
-                 marks=pytest.mark.xfail(strict=True, reason="defect: make_engine's mkdir raises OSError, "
-                                         "cli/common.database() only catches OperationalError: traceback, exit 1")),
-    pytest.param("sqlite:///{tmp}/not-a-database.db", "not-a-database.db", id="sqlite-file-not-a-database",
-                 marks=pytest.mark.xfail(strict=True, reason="defect: 'file is not a database' is a DatabaseError, "
-                                         "not an OperationalError: traceback, exit 1")),
+    pytest.param("sqlite:////dev/null/mappa.db", "/dev/null/mappa.db", id="sqlite-folder-cannot-exist"),
+    pytest.param("sqlite:///{tmp}/not-a-database.db", "not-a-database.db", id="sqlite-file-not-a-database"),
 ]
 
 
