@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import resource
 import time
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ class Figure:
     peak_mb: float = 0.0          # the process's peak RSS so far (it never goes down)
     floor: float | None = None    # wall time of the least work giving the same result
     notes: list[str] = field(default_factory=list)
+    load: tuple[float, float] = (0.0, 0.0)  # 1-minute load average at the start and the end of the step
 
     @property
     def rate(self) -> float:
@@ -35,11 +37,13 @@ def peak_mb() -> float:
 
 @contextmanager
 def timed(figure: Figure):
+    before = os.getloadavg()[0]
     wall, cpu = time.perf_counter(), time.process_time()
     yield figure
     figure.wall += time.perf_counter() - wall
     figure.cpu += time.process_time() - cpu
     figure.peak_mb = peak_mb()
+    figure.load = (before, os.getloadavg()[0])
 
 
 def floor_of(function, *args):

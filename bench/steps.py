@@ -15,7 +15,7 @@ KINDS = ("establishments", "pdus", "releases", "allocations")
 FLOOR_SAMPLES = 3  # nights of the multi-night floor actually computed; the rest extrapolated
 
 
-def make_feeds(folder: Path, scale: float, today: date) -> dict[str, Path]:
+def make_feeds(folder: Path, scale: float, today: date) -> tuple[dict[str, Path], Figure]:
     from synth.write import generate
 
     figure = Figure("-", scale, "generate synthetic feeds")
@@ -23,10 +23,13 @@ def make_feeds(folder: Path, scale: float, today: date) -> dict[str, Path]:
         paths = generate(folder, seed=1, scale=scale, today=today)
     figure.rows = sum(1 for _ in paths["releases"].open()) - 1
     show(figure)
-    return paths
+    return paths, figure
 
 
-def use_database(url: str, transport: str = "memory", **smtp) -> None:
+def use_database(url: str, transport: str = "file", **smtp) -> None:
+    """Point the product at `url`. The nights deliver with the file transport (each e-mail written as
+    .eml under MAPPA_DATA_DIR/mail): real rendering and I/O, and unlike the memory transport it keeps
+    no sent message in memory, which would inflate the peak (about 110 KB per e-mail)."""
     from config.settings import get_settings
 
     os.environ["MAPPA_DATABASE_URL"] = url
@@ -36,20 +39,25 @@ def use_database(url: str, transport: str = "memory", **smtp) -> None:
     get_settings.cache_clear()
 
 
-def run_all(db: str, scale: float, url: str, feeds: dict[str, Path], today: date, nights: int, smtp: bool) -> list[Figure]:
+def run_all(db: str, scale: float, url: str, feeds: dict[str, Path], today: date, nights: int, smtp: bool):
+    """Every step on one fresh database, yielding each figure as soon as it is measured."""
     from db.migrate import upgrade
     from db.session import engine_for
 
     use_database(url)
     engine = engine_for(url)
     upgrade(engine)
-    figures = [imported(db, scale, engine, kind, feeds[kind]) for kind in KINDS]
-    figures += [first_night(db, scale, engine, today), rerun(db, scale, engine, today),
-                many_nights(db, scale, engine, today, nights)]
-    if smtp:
-        figures.append(smtp_delivery(db, scale, engine, url))
-    engine.dispose()
-    return figures
+    try:
+        for kind in KINDS:
+            yield imported(db, scale, engine, kind, feeds[kind])
+        yield first_night(db, scale, engine, today)
+        yield rerun(db, scale, engine, today)
+        if nights:
+            yield many_nights(db, scale, engine, today, nights)
+        if smtp:
+            yield smtp_delivery(db, scale, engine, url)
+    finally:
+        engine.dispose()
 
 
 def imported(db, scale, engine, kind, path) -> Figure:
@@ -71,16 +79,44 @@ def _rules():
     return resources.policy(), resources.calendar()
 
 
+def run_flow(flow, **parameters):
+    """Call a Prefect flow as the deployment would, against the server; (report, how the run ended).
+
+    The nightly flow returns a Failed state (with the report as its data) when a human needs to
+    look, e.g. more data problems than MAPPA_DATA_PROBLEM_THRESHOLD: that is a result, not a crash.
+    """
+    state = flow(**parameters, return_state=True)
+    result = state.result(raise_on_failure=False)
+    if isinstance(result, BaseException):
+        raise RuntimeError(f"{flow.name} crashed: {state.message}") from result
+    return result, (state.name if not state.is_completed() else "Completed") + (f": {state.message}" if state.message and not state.is_completed() else "")
+
+
+def server_runs(name: str) -> int:
+    """How many flow runs called `name` the Prefect server has recorded (proof the run went to the server)."""
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(f"{os.environ['PREFECT_API_URL']}/flow_runs/count", method="POST",
+                                     data=json.dumps({"flow_runs": {"name": {"any_": [name]}}}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    return int(urllib.request.urlopen(request, timeout=10).read())
+
+
 def first_night(db, scale, engine, today) -> Figure:
     from flows.nightly import nightly_check
 
     book, calendar = _rules()
-    figure = Figure(db, scale, "first nightly check (end to end, incl. rendering + memory transport)")
+    figure = Figure(db, scale, "first nightly check (flows.nightly.nightly_check, end to end)")
     figure.floor, (cases, mails) = floor_of(night_floor, engine, today, book, calendar)
     with timed(figure):
-        report = nightly_check(as_of=today)
-    figure.rows = cases
-    figure.notes.append(f"{len(getattr(report, 'queued', []))} notices queued, {mails} e-mails rendered by the floor")
+        report, ended = run_flow(nightly_check, as_of=today)
+    figure.rows = report.cases
+    if report.cases != cases:
+        figure.notes.append(f"floor decided {cases} cases")
+    figure.notes.append(f"{len(report.queued)} notices queued, delivered by the file transport; "
+                        f"floor: read + decide + render {mails} e-mails; run {ended}; "
+                        f"{server_runs(f'nightly-check-{today}')} run(s) on the Prefect server")
     return show(figure)
 
 
@@ -88,61 +124,102 @@ def rerun(db, scale, engine, today) -> Figure:
     from flows.nightly import nightly_check
 
     book, calendar = _rules()
-    figure = Figure(db, scale, "rerun of the same night")
-    figure.floor, (cases, _) = floor_of(night_floor, engine, today, book, calendar)
+    figure = Figure(db, scale, "rerun of the same night (nightly_check again)")
+    # Nothing new is queued or sent on a rerun: the floor reads and decides, and renders nothing.
+    figure.floor, (cases, _) = floor_of(night_floor, engine, today, book, calendar, False)
     with timed(figure):
-        report = nightly_check(as_of=today)
+        report, ended = run_flow(nightly_check, as_of=today)
     figure.rows = cases
-    figure.notes.append(f"{len(getattr(report, 'queued', []))} notices queued")
+    figure.notes.append(f"{len(report.queued)} notices queued; fingerprint skip "
+                        f"{'taken' if report.unchanged else 'NOT taken (decided again)'}; run {ended}; "
+                        f"floor: read + decide {cases} cases, no rendering")
     return show(figure)
 
 
 def many_nights(db, scale, engine, today, nights) -> Figure:
+    """`simulate_nights` over `nights` nights; the floor is measured on sampled nights, each on the exact
+    state the simulation left just before that night, and its time is taken out of the step's figures."""
+    import time
+
     from flows.simulate import simulate_nights
 
     book, calendar = _rules()
     first, last = today + timedelta(days=1), today + timedelta(days=nights)
-    samples = [first + timedelta(days=i * nights // FLOOR_SAMPLES) for i in range(FLOOR_SAMPLES)]
-    sampled = sum(floor_of(night_floor, engine, night, book, calendar)[0] for night in samples)
-    figure = Figure(db, scale, f"{nights} consecutive nights (simulate, send=False)")
-    figure.floor = sampled * nights / FLOOR_SAMPLES
-    figure.notes.append(f"floor: {FLOOR_SAMPLES} nights measured on the state before the run, scaled to {nights}")
+    samples = sorted({i * nights // FLOOR_SAMPLES for i in range(FLOOR_SAMPLES)})
+    floors, spent = [], [0.0, 0.0]
+
+    def sample(index: int) -> None:
+        if index in samples:
+            wall, cpu = time.perf_counter(), time.process_time()
+            floors.append(floor_of(night_floor, engine, first + timedelta(days=index), book, calendar, False)[0])
+            spent[0] += time.perf_counter() - wall
+            spent[1] += time.process_time() - cpu
+
+    done = []
+
+    def progress(report) -> None:
+        done.append(report)
+        sample(len(done))            # the floor of the next night, on the state this night left
+
+    figure = Figure(db, scale, f"{nights} consecutive nights (flows.simulate.simulate_nights, send=False)")
+    sample(0)
+    spent[:] = [0.0, 0.0]
     with timed(figure):
-        reports = simulate_nights(first, last, send=False)
+        reports, ended = run_flow(simulate_nights, start=first, end=last, send=False, progress=progress)
+    figure.wall -= spent[0]
+    figure.cpu -= spent[1]
+    figure.floor = sum(floors) / len(floors) * nights
     figure.rows = sum(r.cases for r in reports)
-    figure.notes.append(f"{sum(len(r.queued) for r in reports)} notices queued")
+    figure.notes.append(f"{sum(len(r.queued) for r in reports)} notices queued; run {ended}; "
+                        f"floor: read + decide, measured on nights {', '.join(str(i + 1) for i in samples)} "
+                        f"(each on the state just before it, its time excluded), scaled to {nights}")
     return show(figure)
 
 
 def smtp_delivery(db, scale, engine, url) -> Figure:
+    import outbox.send
     from outbox.send import deliver
     from tasks.deliver import mailer
     from tests.support.smtp import SmtpSink
 
-    figure = Figure(db, scale, "deliver the queued e-mails to a loopback SMTP server")
+    figure = Figure(db, scale, "deliver the queued e-mails to a loopback SMTP server (outbox.send.deliver)")
+    seen = []
+    real_render = outbox.send.render
+
+    def recording_render(envelope, **kwargs):
+        seen.append((envelope, kwargs))
+        return real_render(envelope, **kwargs)
+
     with SmtpSink() as sink:
         use_database(url, "smtp", host=sink.host, port=sink.port, security="none")
-        with timed(figure):
-            report = deliver(mailer(), token="bench")
+        outbox.send.render = recording_render
+        try:
+            with timed(figure):
+                report = deliver(mailer(), token="bench")
+        finally:
+            outbox.send.render = real_render
         figure.rows = report.messages
-        figure.notes.append(f"{report.counts.get('sent', 0)} deliveries in {report.messages} e-mails")
-        sample = (sink.messages[-1].as_bytes(policy=email.policy.SMTP) if sink.messages
-                  else b"Subject: x\r\n\r\nx\r\n")
-        figure.floor, _ = floor_of(_plain_smtp, sink.host, sink.port, sample, report.messages)
+        figure.notes.append(f"{report.counts.get('sent', 0)} deliveries in {report.messages} e-mails; "
+                            f"{sum(v for k, v in report.counts.items() if k != 'sent')} not sent ({dict(report.counts)})")
+        figure.floor, _ = floor_of(_render_and_send, sink.host, sink.port, seen)
     use_database(url)
-    figure.notes.append("floor: the same number of pre-rendered messages over one smtplib connection")
+    figure.notes.append("floor: render the same envelopes once each and send them over one smtplib connection")
     return show(figure)
 
 
-def _plain_smtp(host, port, message: bytes, count: int) -> None:
+def _render_and_send(host, port, seen) -> None:
+    from notifications.compose import render
+
     with smtplib.SMTP(host, port) as client:
-        for _ in range(count):
-            client.sendmail("mappa-tracker@justice.gov.uk", ["someone@justice.gov.uk"], message)
+        for envelope, kwargs in seen:
+            message = render(envelope, **kwargs)
+            client.sendmail("mappa-tracker@justice.gov.uk", [envelope.recipient], message.as_bytes(policy=email.policy.SMTP))
 
 
 def show(figure: Figure) -> Figure:
     ratio = f"  {figure.ratio:.1f}x floor" if figure.ratio else ""
     print(f"[{figure.db} x{figure.scale:g}] {figure.step}: {figure.rows} rows, {figure.wall:.2f} s wall, "
-          f"{figure.cpu:.2f} s CPU, {figure.rate:,.0f} rows/s, peak {figure.peak_mb:.0f} MB{ratio}"
+          f"{figure.cpu:.2f} s CPU, {figure.rate:,.0f} rows/s, peak {figure.peak_mb:.0f} MB{ratio}, "
+          f"load {figure.load[0]:.1f}->{figure.load[1]:.1f}"
           + (f"  ({'; '.join(figure.notes)})" if figure.notes else ""), flush=True)
     return figure
