@@ -11,14 +11,14 @@ import csv
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
-from types import SimpleNamespace
 
 from sqlalchemy import Engine
 
-from chase.load import facts_of
+from rules.information import Information
+from rules.release import ReleaseDates
 from notifications.compose import envelopes, render
 from notifications.model import CaseItem, Delivery
-from rules.decide import Handled, History, decide
+from rules.decide import CaseFacts, Handled, History, People, decide
 
 CASES_SQL = """
 select p.prison_number, p.first_name, p.last_name, p.establishment_code, p.sentence_type, p.crd, p.ard, p.ped,
@@ -101,12 +101,10 @@ def _facts(row, handled):
     (number, first, last, code, kind, crd, ard, ped, hdced, hdcad, prrd, ted, thd, released,
      com, spo, prison_name, omu, head_omu, mailbox, head_pdu, coordinator,
      category, level, meeting, not_eligible, since, closed_state, closed_on) = row
-    facts = facts_of(SimpleNamespace(
-        prison_number=number, establishment_code=code, sentence_type=kind, released_on=_day(released),
-        crd=_day(crd), ard=_day(ard), ped=_day(ped), hdced=_day(hdced), hdcad=_day(hdcad), prrd=_day(prrd),
-        ted=_day(ted), thd=_day(thd), com_email=com, spo_email=spo, pdu_mailbox=mailbox, head_of_pdu=head_pdu,
-        mappa_coordinator=coordinator, omu_mailbox=omu, head_of_omu_email=head_omu, category=category,
-        level=level, meeting_date=_day(meeting), not_eligible=not_eligible))
+    dates = ReleaseDates(kind, *(_day(d) for d in (crd, ard, ped, hdced, hdcad, prrd, ted, thd)))
+    facts = CaseFacts(number, code, dates, _day(released),
+                      Information(category, level, _day(meeting), bool(not_eligible)),
+                      People(com, spo, mailbox, head_pdu, coordinator, omu, head_omu))
     history = History(tracked_since=_day(since), handled=tuple(handled), closed_state=closed_state,
                       closed_on=_day(closed_on)) if since else History(handled=tuple(handled))
     return facts, history, (first, last, prison_name)

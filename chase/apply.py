@@ -37,7 +37,7 @@ class Written:
 
 def apply_batch(session: Session, outcomes: list[Outcome], night: date, actor: str) -> Written:
     session.execute(select(AuditHead.id).where(AuditHead.id == 1).with_for_update())
-    stored = _stored_now(session, [o.prison_number for o in outcomes])
+    stored = _stored_now(session, outcomes, night)
     written, events = Written(), []
     inserted = _insert_notices(session, [o for o in outcomes if o.decision.notice], night, actor)
     failpoint("apply.after-notices")
@@ -73,7 +73,7 @@ def _insert_notices(session: Session, outcomes: list[Outcome], night: date, acto
         for address, role in _addresses(o.decision.notice)
     ]
     if deliveries:
-        session.execute(insert(Delivery), deliveries)
+        session.execute(insert(Delivery.__table__), deliveries)
     return set(inserted)
 
 
@@ -136,11 +136,18 @@ def _retire_pending(session: Session, outcomes: list[Outcome], inserted: set[str
     return sum(len(ids) for ids in changes.values())
 
 
-def _stored_now(session: Session, prison_numbers: list[str]) -> dict[str, dict]:
-    """The case rows as they are now, under the lock: another run may have written them since we loaded."""
+def _stored_now(session: Session, outcomes: list[Outcome], night: date) -> dict[str, dict | None]:
+    """The case rows as they are now, under the lock.
+
+    Another run of tonight may have written some since we loaded them; those rows
+    carry tonight as `last_night`, so only they are read again.
+    """
+    stored = {o.prison_number: o.snapshot.stored for o in outcomes}
     columns = [getattr(Case, name) for name in STORED]
-    rows = session.execute(select(Case.prison_number, *columns).where(Case.prison_number.in_(prison_numbers)))
-    return {row[0]: dict(zip(STORED, row[1:])) for row in rows}
+    touched = select(Case.prison_number, *columns).where(
+        Case.prison_number.in_(list(stored)), Case.last_night == night)
+    stored.update({row[0]: dict(zip(STORED, row[1:])) for row in session.execute(touched)})
+    return stored
 
 
 def _save_cases(session: Session, outcomes: list[Outcome], now: dict[str, dict], night: date, actor: str) -> list[Event]:

@@ -64,7 +64,7 @@ def append(session: Session, events: Iterable[Event]) -> int:
         rows.append(dict(seq=seq, at=at, actor=event.actor, prison_number=event.prison_number,
                          kind=event.kind, detail=detail, prev_hash=prev, hash=current))
         prev = current
-    session.execute(insert(AuditEvent), rows)
+    session.execute(insert(AuditEvent.__table__), rows)  # Core: no ORM bookkeeping for rows never loaded
     head.seq, head.hash = seq, prev
     return len(rows)
 

@@ -14,9 +14,11 @@ def insert_new(session: Session, model, rows: list[dict], key: str, returning=()
     """Insert the rows whose `key` is not taken yet; return the inserted rows' `returning` columns."""
     if not rows:
         return []
+    # The table, not the mapped class: the ORM's bulk path does per-row bookkeeping we never use.
+    table = model.__table__
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(model).on_conflict_do_nothing(index_elements=[key])
+    statement = dialect.insert(table).on_conflict_do_nothing(index_elements=[key])
     if not returning:
         session.execute(statement, rows)
         return []
-    return session.execute(statement.returning(*returning), rows).all()
+    return session.execute(statement.returning(*(table.c[column.key] for column in returning)), rows).all()
