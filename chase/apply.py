@@ -24,6 +24,7 @@ from db.conflicts import insert_new
 from chase.failpoints import failpoint
 from db.models import AuditHead, Case, Delivery, Notice
 from rules.decide import step_rank
+from rules.steps import CLOSING_STEPS
 
 
 @dataclass
@@ -32,7 +33,6 @@ class Written:
     already: int = 0                                          # notices another run had queued
     superseded: int = 0
     retired: int = 0                                          # pending notices withdrawn or cancelled
-    events: int = 0
 
 
 def apply_batch(session: Session, outcomes: list[Outcome], night: date, actor: str) -> Written:
@@ -55,13 +55,13 @@ def apply_batch(session: Session, outcomes: list[Outcome], night: date, actor: s
                for pn, step, key in superseded]
     written.retired = _retire_pending(session, outcomes, inserted)
     events += _save_cases(session, outcomes, stored, night, actor)
-    written.events = append(session, events)
+    append(session, events)
     failpoint("apply.before-commit")
     return written
 
 
 def _event(outcome: Outcome, kind: str, actor: str, **detail) -> Event:
-    return Event(kind, actor, outcome.snapshot.facts.prison_number, detail)
+    return Event(kind, actor, outcome.prison_number, detail)
 
 
 def _insert_notices(session: Session, outcomes: list[Outcome], night: date, actor: str) -> set[str]:
@@ -121,8 +121,7 @@ def _retire_pending(session: Session, outcomes: list[Outcome], inserted: set[str
     for outcome in outcomes:
         decision = outcome.decision
         if decision.closes:
-            chase = [nid for nid, step, key in outcome.snapshot.pending if step_rank(step) < step_rank("released-unconfirmed")]
-            changes["cancelled"] += chase
+            changes["cancelled"] += [nid for nid, step, key in outcome.snapshot.pending if step not in CLOSING_STEPS]
         elif decision.notice and decision.notice.key in inserted:
             rank = step_rank(decision.notice.step)
             changes["withdrawn"] += [nid for nid, step, key in outcome.snapshot.pending if step != "request"
@@ -155,10 +154,10 @@ def _save_cases(session: Session, outcomes: list[Outcome], now: dict[str, dict],
     for outcome in outcomes:
         fields, stored = case_fields(outcome), now.get(outcome.prison_number)
         if stored is None:
-            new_rows.append({"prison_number": outcome.snapshot.facts.prison_number, "last_night": night, **fields})
+            new_rows.append({"prison_number": outcome.prison_number, "last_night": night, **fields})
             events.append(_event(outcome, "case-tracked", actor, state=fields["state"], tracked_since=fields["tracked_since"]))
         elif any(stored.get(name) != value for name, value in fields.items()):
-            changed_rows.append({"prison_number": outcome.snapshot.facts.prison_number, "last_night": night, **fields})
+            changed_rows.append({"prison_number": outcome.prison_number, "last_night": night, **fields})
         else:
             continue
         events += _change_events(outcome, stored, fields, actor)

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import Optional
 
-import pendulum
 import typer
 
 from cli.common import console_error, database, exit_with, parse_date_option
 from db.session import transaction
 from feeds.importer import import_feed
 from feeds.record import Receipt, ReceiptError, record_receipt
+from tasks import resources
 
 
 class Kind(str, Enum):
@@ -96,7 +95,7 @@ def record(
 
     Example: mappa record A1234BC --by "J Smith" --category 2 --level 2
     """
-    today = _london_today()
+    today = resources.london_today()
     receipt = Receipt(prison_number, by, parse_date_option(on, "--on") or today, category, level,
                       parse_date_option(meeting_date, "--meeting-date"), not_eligible)
     try:
@@ -110,11 +109,6 @@ def record(
         typer.echo(f"still missing: {', '.join(missing)}")
     else:
         typer.echo("MAPPA information is complete: the chase closes at the next nightly check")
-
-
-def _london_today() -> date:
-    today = pendulum.now("Europe/London")
-    return date(today.year, today.month, today.day)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,10 +1,10 @@
-"""Reusable column types: UTC timestamps that survive SQLite, JSON lists."""
+"""Reusable column types: UTC timestamps that survive SQLite."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, DateTime
+from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
 
@@ -31,5 +31,3 @@ class UTCDateTime(TypeDecorator[datetime]):
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
-
-JSONList = JSON

@@ -13,6 +13,7 @@ from chase.night import NightReport, batches
 from config.settings import get_settings
 from tasks import resources
 from tasks.chase import BATCH_SIZE, check_batch, load_cases, mark_night_checked, night_unchanged
+from tasks.deliver import deliver_notices
 from tasks.report import publish_night_report
 
 
@@ -29,26 +30,23 @@ def nightly_check(as_of: date | None = None, dry_run: bool = False):
     """
     night = as_of or resources.london_today()
     actor = f"nightly-check {night} (flow run {flow_run.id})"
-    report = NightReport(night, dry_run)
-    if night_unchanged(night):
-        report.unchanged = True
-    else:
-        cases = load_cases().unquote()
-        for number, batch in enumerate(batches(cases, BATCH_SIZE), start=1):
-            report.add(check_batch(quote(batch), night, actor, dry_run, number))
-        if not dry_run:
-            mark_night_checked(night, report.cases)
-    delivery = None if dry_run else deliver_tonight(night, actor)
+    report = check_night(night, actor, dry_run)
+    delivery = None if dry_run else deliver_notices(night, actor)
     publish_night_report(report, delivery)
     return verdict(report, delivery)
 
 
-def deliver_tonight(night: date, actor: str) -> dict | None:
-    try:
-        from tasks.deliver import deliver_notices
-    except ModuleNotFoundError:  # delivery is wired in by the notifications work
-        return None
-    return deliver_notices(night, actor)
+def check_night(night: date, actor: str, dry_run: bool = False) -> NightReport:
+    """Decide every tracked case in batches, unless nothing has changed since this night was checked."""
+    report = NightReport(night, dry_run)
+    if night_unchanged(night):
+        report.unchanged = True
+        return report
+    for number, batch in enumerate(batches(load_cases().unquote(), BATCH_SIZE), start=1):
+        report.add(check_batch(quote(batch), night, actor, dry_run, number))
+    if not dry_run:
+        mark_night_checked(night, report.cases)
+    return report
 
 
 def verdict(report: NightReport, delivery: dict | None):

@@ -10,11 +10,10 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from prefect import flow
-from prefect.utilities.annotations import quote
 
-from chase.night import NightReport, batches
-from flows.nightly import deliver_tonight
-from tasks.chase import BATCH_SIZE, check_batch, load_cases
+from chase.night import NightReport
+from flows.nightly import check_night
+from tasks.deliver import deliver_notices
 
 
 @flow(name="simulate-nights", flow_run_name="simulate-{start}-to-{end}", log_prints=False)
@@ -33,9 +32,7 @@ def simulate_nights(start: date, end: date, send: bool = True,
 
 def run_one_night(night: date, send: bool) -> NightReport:
     actor = f"simulate {night}"
-    report = NightReport(night)
-    for number, batch in enumerate(batches(load_cases().unquote(), BATCH_SIZE), start=1):
-        report.add(check_batch(quote(batch), night, actor, False, number))
+    report = check_night(night, actor)
     if send:
-        deliver_tonight(night, actor)
+        deliver_notices(night, actor)
     return report

@@ -18,9 +18,9 @@ from sqlalchemy import Engine, and_, or_, select, update
 
 from db.models import Case, Delivery, Establishment, Notice, Prisoner
 from db.session import transaction
+from rules.steps import CLOSING_STEPS
 
 LEASE = timedelta(minutes=15)
-CLOSING_STEPS = ("resolved", "released-unconfirmed")
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def _dead_here(holder: str | None) -> bool:
     return False
 
 
-def _abandoned(session, now: datetime) -> list[str]:
+def _abandoned(session) -> list[str]:
     holders = session.scalars(select(Delivery.claimed_by).where(Delivery.status == "sending").distinct())
     return [holder for holder in holders if holder and _dead_here(holder)]
 
@@ -76,7 +76,7 @@ def claim(engine: Engine, token: str, now: datetime, limit: int = 20000) -> list
     with transaction(engine) as session:
         claimable = or_(Delivery.status == "pending",
                         and_(Delivery.status == "sending",
-                             or_(Delivery.claimed_at < now - LEASE, Delivery.claimed_by.in_(_abandoned(session, now)))))
+                             or_(Delivery.claimed_at < now - LEASE, Delivery.claimed_by.in_(_abandoned(session)))))
         ids = list(session.scalars(select(Delivery.id).where(claimable).order_by(Delivery.id).limit(limit)))
         if not ids:
             return []

@@ -29,6 +29,9 @@ CLOSING_STEP: dict[str, str | None] = {
     "closed": None,
 }
 
+# Notices that announce a closed case: they go even after the chase has stopped.
+CLOSING_STEPS = (RELEASED_UNCONFIRMED, RESOLVED)
+
 # Steps whose addressees are told when the information finally arrives.
 CHASING_STEPS = (REMINDER, FINAL_WARNING)
 

@@ -34,7 +34,8 @@ def summary_markdown(report: NightReport, delivery: dict | None) -> str:
         mode += " (already checked and nothing has changed since: decisions skipped, delivery retried)"
     lines = [f"# Nightly check {report.night}{mode}", "",
              f"{report.cases} tracked cases; {len(report.queued)} notices queued; "
-             f"{report.already_queued} already queued by an earlier run; {report.superseded} steps superseded.", ""]
+             f"{report.already_queued} already queued by an earlier run; {report.superseded} steps superseded; "
+             f"{report.retired} unsent notices withdrawn or cancelled.", ""]
     lines += _table("Notices queued per step", ["step", "notices"], sorted(report.steps().items()))
     per_prison = [(code, sum(c.values()), ", ".join(f"{s} {n}" for s, n in sorted(c.items())))
                   for code, c in sorted(report.by_establishment().items())]

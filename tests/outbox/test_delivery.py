@@ -59,13 +59,11 @@ def test_a_second_delivery_sends_nothing_again(two_cases, smtp_sink):
 
 
 def test_server_down_for_a_night_then_everything_goes_once(two_cases, smtp_sink):
-    port = smtp_sink.port
     smtp_sink.stop()
     down = deliver(mailer(two_cases, smtp_sink), "night-1")
     assert down.undelivered == 4 and down.messages == 0
     assert set(statuses(two_cases).values()) == {"pending"}
     smtp_sink.start()
-    assert smtp_sink.port == port or True
     back = deliver(mailer(two_cases, smtp_sink), "night-2")
     assert back.messages == 2 and len(smtp_sink.messages) == 2
     assert set(statuses(two_cases).values()) == {"sent"}
