@@ -67,7 +67,8 @@ def case_columns(pdu):
     )
 
 
-def case_rows(session: Session, prison_numbers: Iterable[str] | None = None, include_closed: bool = False):
+def case_rows(session: Session, prison_numbers: Iterable[str] | None = None, include_closed: bool = False,
+              establishment: str | None = None):
     """Everything the rules need about each tracked case, in one joined query."""
     pdu = aliased(Pdu)
     statement = (
@@ -82,6 +83,8 @@ def case_rows(session: Session, prison_numbers: Iterable[str] | None = None, inc
     )
     if prison_numbers is not None:
         statement = statement.where(Prisoner.prison_number.in_(list(prison_numbers)))
+    if establishment is not None:
+        statement = statement.where(Prisoner.establishment_code == establishment)
     return [tuple(row) for row in session.execute(statement)]
 
 
@@ -135,9 +138,9 @@ def history_of(stored: dict | None, notices: list) -> History:
 
 
 def load_snapshots(session: Session, prison_numbers: Iterable[str] | None = None,
-                   include_closed: bool = False) -> list[Snapshot]:
-    rows = case_rows(session, prison_numbers, include_closed)
-    wanted = None if prison_numbers is None else [row[0] for row in rows]
+                   include_closed: bool = False, establishment: str | None = None) -> list[Snapshot]:
+    rows = case_rows(session, prison_numbers, include_closed, establishment)
+    wanted = None if prison_numbers is None and establishment is None else [row[0] for row in rows]
     notices = notices_by_case(session, wanted)
     snapshots = []
     for row in rows:

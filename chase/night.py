@@ -56,9 +56,10 @@ class NightReport:
         return table
 
 
-def load_cases(engine: Engine, prison_numbers=None, include_closed: bool = False) -> list[Snapshot]:
+def load_cases(engine: Engine, prison_numbers=None, include_closed: bool = False,
+               establishment: str | None = None) -> list[Snapshot]:
     with session_factory(engine)() as session:
-        snapshots = load_snapshots(session, prison_numbers, include_closed)
+        snapshots = load_snapshots(session, prison_numbers, include_closed, establishment)
     failpoint("night.after-load")
     return snapshots
 

@@ -24,9 +24,7 @@ FIELDS = ("prison_number", "establishment_code", "state", "key_date", "key_sourc
 
 def case_views(engine: Engine, as_of: date, book: PolicyBook, calendar: WorkingCalendar,
                establishment: str | None = None, prison_numbers=None) -> list[dict]:
-    snapshots = load_cases(engine, prison_numbers, include_closed=True)
-    if establishment:
-        snapshots = [s for s in snapshots if s.facts.establishment_code == establishment]
+    snapshots = load_cases(engine, prison_numbers, include_closed=True, establishment=establishment)
     return [view(outcome) for outcome in decide_cases(snapshots, as_of, book, calendar)]
 
 

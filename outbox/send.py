@@ -67,9 +67,8 @@ def deliver(mailer: Mailer, token: str) -> DeliveryReport:
     _finish(mailer.engine, stale, "cancelled", "the case closed before sending", report, "cancelled")
     fresh = [c for c in claimed if not c.stale]
     blocked = {c.delivery_id: reason for c in fresh if (reason := check_address(c.address, mailer.allowed_domains))}
-    for c in fresh:
-        if c.delivery_id in blocked:
-            _block(mailer.engine, c, blocked[c.delivery_id], report)
+    for reason in sorted(set(blocked.values())):
+        _block(mailer.engine, [c for c in fresh if blocked.get(c.delivery_id) == reason], reason, report)
     sendable = [c for c in fresh if c.delivery_id not in blocked]
     _send_all(mailer, sendable, report)
     return report
@@ -89,8 +88,7 @@ def _send_all(mailer: Mailer, claimed: list[Claimed], report: DeliveryReport) ->
             try:
                 message = render(envelope, sender=mailer.sender, allowed_domains=mailer.allowed_domains)
             except (InvalidAddress, ValueError) as error:
-                for c in members:
-                    _block(mailer.engine, c, f"cannot address the e-mail: {error}", report)
+                _block(mailer.engine, members, f"cannot address the e-mail: {error}", report)
                 continue
             if not _send_one(mailer, transport, message, members, report):
                 break
@@ -135,9 +133,10 @@ def _finish(engine: Engine, members: list[Claimed], status: str, error: str | No
         report.stuck.update(c.notice_id for c in members)
 
 
-def _block(engine: Engine, claimed: Claimed, reason: str, report: DeliveryReport) -> None:
-    _finish(engine, [claimed], "blocked", reason, report, "blocked")
-    report.blocked.append({"prison_number": claimed.prison_number, "step": claimed.step, "reason": reason})
+def _block(engine: Engine, members: list[Claimed], reason: str, report: DeliveryReport) -> None:
+    """Hold deliveries that must not go, all for one reason, in one transaction."""
+    _finish(engine, members, "blocked", reason, report, "blocked")
+    report.blocked += [{"prison_number": c.prison_number, "step": c.step, "reason": reason} for c in members]
 
 
 def _delivery(c: Claimed) -> Delivery:
