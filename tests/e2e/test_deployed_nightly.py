@@ -217,6 +217,18 @@ def test_it_imports_the_drop_folder_once_and_fails_on_a_refused_file(prefect_ser
     assert outcomes == {"pdus-1.csv.report.json": "imported", "pdus-2.csv.report.json": "already-processed",
                         "releases.csv.report.json": "refused"}
     assert not list(drop.glob("*.csv"))
-    events = httpx.post(f"{prefect_server['api']}/events/filter", timeout=10,
-                        json={"filter": {"event": {"name": ["mappa.feed.refused"]}}}).json()["events"]
-    assert {e["resource"]["prefect.resource.name"] for e in events} >= {"pdus-2.csv", "releases.csv"}
+    assert refused_feed_events(prefect_server["api"], expected={"pdus-2.csv", "releases.csv"}) >= {
+        "pdus-2.csv", "releases.csv"}
+
+
+def refused_feed_events(api: str, expected: set[str], wait: float = 20.0) -> set[str]:
+    """The server stores events a moment after the worker emits them: poll until they are there."""
+    deadline, names = time.monotonic() + wait, set()
+    while time.monotonic() < deadline:
+        events = httpx.post(f"{api}/events/filter", timeout=10,
+                            json={"filter": {"event": {"name": ["mappa.feed.refused"]}}}).json()["events"]
+        names = {e["resource"]["prefect.resource.name"] for e in events}
+        if names >= expected:
+            break
+        time.sleep(0.5)
+    return names
