@@ -19,8 +19,10 @@ import yaml
 
 HERE = Path(__file__).parent
 SUBJECT = "mappa-tracker: {{ automation.name }}"
-BODY = ("{{ automation.description }}\n\nPrefect automation {{ automation.name }} fired. "
-        "Open the Prefect UI: Automations, then the flow runs.")
+BODY = (
+    "{{ automation.description }}\n\nPrefect automation {{ automation.name }} fired. "
+    "Open the Prefect UI: Automations, then the flow runs."
+)
 
 
 async def apply(files: list[Path], notify: str | None) -> None:
@@ -32,8 +34,9 @@ async def apply(files: list[Path], notify: str | None) -> None:
         for file in files:
             spec = yaml.safe_load(file.read_text(encoding="utf-8"))
             if block_id:
-                spec["actions"] = [{"type": "send-notification", "block_document_id": str(block_id),
-                                    "subject": SUBJECT, "body": BODY}]
+                spec["actions"] = [
+                    {"type": "send-notification", "block_document_id": str(block_id), "subject": SUBJECT, "body": BODY}
+                ]
             automation = AutomationCore.model_validate(spec)
             for old in await client.read_automations_by_name(automation.name):
                 await client.delete_automation(old.id)

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from rules.information import Information
-from rules.release import ReleaseDates
 from notifications.compose import envelopes, render
 from notifications.model import CaseItem, Delivery
 from rules.decide import CaseFacts, Handled, History, People, decide
+from rules.information import Information
+from rules.release import ReleaseDates
 
 CASES_SQL = """
 select p.prison_number, p.first_name, p.last_name, p.establishment_code, p.sentence_type, p.crd, p.ard, p.ped,
@@ -38,8 +38,10 @@ where (p.mappa_category between 1 and 4 or m.category between 1 and 4 or m.level
 """
 # The same cases chase.load reads (closed cases whose closing notice has gone are left out), and
 # the same notice columns: a request's context carries the COM it asked, which the rules compare.
-NOTICES_SQL = ("select prison_number, step, night, key, status, \"to\", "
-               "case when step = 'request' then context end from notices order by id")
+NOTICES_SQL = (
+    'select prison_number, step, night, key, status, "to", '
+    "case when step = 'request' then context end from notices order by id"
+)
 
 
 def import_floor(engine: Engine, kind: str, path: Path) -> int:
@@ -82,8 +84,16 @@ def night_floor(engine: Engine, night: date, book, calendar, render_mail: bool =
     cases, notices = read_cases(engine)
     handled = defaultdict(list)
     for number, step, on, key, status, to, context in notices:
-        handled[number].append(Handled(step=step, night=_day(on), key=key, superseded=status == "superseded",
-                                       to=tuple(_list(to)), com=(_dict(context) or {}).get("com")))
+        handled[number].append(
+            Handled(
+                step=step,
+                night=_day(on),
+                key=key,
+                superseded=status == "superseded",
+                to=tuple(_list(to)),
+                com=(_dict(context) or {}).get("com"),
+            )
+        )
     deliveries = []
     for row in cases:
         facts, history, names = _facts(row, handled.get(row[0], []))
@@ -98,15 +108,51 @@ def night_floor(engine: Engine, night: date, book, calendar, render_mail: bool =
 
 
 def _facts(row, handled):
-    (number, first, last, code, kind, crd, ard, ped, hdced, hdcad, prrd, ted, thd, released,
-     com, spo, prison_name, omu, head_omu, mailbox, head_pdu, coordinator,
-     category, level, meeting, not_eligible, since, closed_state, closed_on) = row
+    (
+        number,
+        first,
+        last,
+        code,
+        kind,
+        crd,
+        ard,
+        ped,
+        hdced,
+        hdcad,
+        prrd,
+        ted,
+        thd,
+        released,
+        com,
+        spo,
+        prison_name,
+        omu,
+        head_omu,
+        mailbox,
+        head_pdu,
+        coordinator,
+        category,
+        level,
+        meeting,
+        not_eligible,
+        since,
+        closed_state,
+        closed_on,
+    ) = row
     dates = ReleaseDates(kind, *(_day(d) for d in (crd, ard, ped, hdced, hdcad, prrd, ted, thd)))
-    facts = CaseFacts(number, code, dates, _day(released),
-                      Information(category, level, _day(meeting), bool(not_eligible)),
-                      People(com, spo, mailbox, head_pdu, coordinator, omu, head_omu))
-    history = History(tracked_since=_day(since), handled=tuple(handled), closed_state=closed_state,
-                      closed_on=_day(closed_on)) if since else History(handled=tuple(handled))
+    facts = CaseFacts(
+        number,
+        code,
+        dates,
+        _day(released),
+        Information(category, level, _day(meeting), bool(not_eligible)),
+        People(com, spo, mailbox, head_pdu, coordinator, omu, head_omu),
+    )
+    history = (
+        History(tracked_since=_day(since), handled=tuple(handled), closed_state=closed_state, closed_on=_day(closed_on))
+        if since
+        else History(handled=tuple(handled))
+    )
     return facts, history, (first, last, prison_name)
 
 
@@ -116,13 +162,25 @@ def _deliveries(facts, decision, names, night, start):
     made = []
     for role, addresses in (("to", notice.to), ("cc", notice.cc)):
         for address in addresses:
-            item = CaseItem(notice_key=notice.key, step=notice.step, role=role, prison_number=facts.prison_number,
-                            first_name=first, last_name=last, establishment_code=facts.establishment_code,
-                            establishment_name=prison_name, key_date=plan.key.date if plan else None,
-                            key_date_source=plan.key.source if plan else None,
-                            planning_date=plan.planning_date if plan else None, missing=decision.missing,
-                            sent_before=(), next_step=decision.next_step, next_step_date=decision.next_step_date,
-                            substitutes=notice.substitutes, night=night)
+            item = CaseItem(
+                notice_key=notice.key,
+                step=notice.step,
+                role=role,
+                prison_number=facts.prison_number,
+                first_name=first,
+                last_name=last,
+                establishment_code=facts.establishment_code,
+                establishment_name=prison_name,
+                key_date=plan.key.date if plan else None,
+                key_date_source=plan.key.source if plan else None,
+                planning_date=plan.planning_date if plan else None,
+                missing=decision.missing,
+                sent_before=(),
+                next_step=decision.next_step,
+                next_step_date=decision.next_step_date,
+                substitutes=notice.substitutes,
+                night=night,
+            )
             made.append(Delivery(start + len(made), address, facts.people.omu_mailbox, item))
     return made
 

@@ -34,11 +34,43 @@ os.environ["MAPPA_DATA_DIR"] = str(WORK / "var")
 os.environ["MAPPA_MAIL_TRANSPORT"] = "file"
 
 TODAY = date(2027, 1, 4)
-WATCH = ("load_snapshots", "case_rows", "notices_by_case", "facts_of", "history_of", "decide_cases", "decide",
-         "apply_batch", "_insert_notices", "_insert_superseded", "_retire_pending", "_save_cases", "append",
-         "insert_new", "digest", "jsonable", "case_fields", "notice_context", "claim", "_send_all", "render",
-         "render_parts", "message_context", "_send_one", "mark", "roll_up", "set_content", "add_alternative",
-         "send_with_retry", "envelopes", "__setitem__", "commit", "execute", "make_msgid", "format_datetime")
+WATCH = (
+    "load_snapshots",
+    "case_rows",
+    "notices_by_case",
+    "facts_of",
+    "history_of",
+    "decide_cases",
+    "decide",
+    "apply_batch",
+    "_insert_notices",
+    "_insert_superseded",
+    "_retire_pending",
+    "_save_cases",
+    "append",
+    "insert_new",
+    "digest",
+    "jsonable",
+    "case_fields",
+    "notice_context",
+    "claim",
+    "_send_all",
+    "render",
+    "render_parts",
+    "message_context",
+    "_send_one",
+    "mark",
+    "roll_up",
+    "set_content",
+    "add_alternative",
+    "send_with_retry",
+    "envelopes",
+    "__setitem__",
+    "commit",
+    "execute",
+    "make_msgid",
+    "format_datetime",
+)
 
 
 PROFILE = True
@@ -62,10 +94,19 @@ def profiled(name: str, out: Path, function, *args):
     print("-- top by own time --")
     stats.sort_stats("tottime").print_stats(18)
     print("-- watched functions (cumulative s, share of the step) --")
-    for (file, line, func), (cc, nc, tt, ct, callers) in sorted(stats.stats.items(), key=lambda kv: -kv[1][3]):
-        if func in WATCH and ct > 0.01 * total and ("/work/main/" in file or func in ("set_content", "add_alternative", "__setitem__", "make_msgid", "format_datetime")):
-            print(f"  {Path(file).relative_to(ROOT) if str(file).startswith(str(ROOT)) else Path(file).name}:{func}"
-                  f"  calls {nc}  cum {ct:.2f} s ({ct / total:.0%})  own {tt:.2f} s")
+    for (file, _line, func), (_cc, nc, tt, ct, _callers) in sorted(stats.stats.items(), key=lambda kv: -kv[1][3]):
+        if (
+            func in WATCH
+            and ct > 0.01 * total
+            and (
+                "/work/main/" in file
+                or func in ("set_content", "add_alternative", "__setitem__", "make_msgid", "format_datetime")
+            )
+        ):
+            print(
+                f"  {Path(file).relative_to(ROOT) if str(file).startswith(str(ROOT)) else Path(file).name}:{func}"
+                f"  calls {nc}  cum {ct:.2f} s ({ct / total:.0%})  own {tt:.2f} s"
+            )
     return result
 
 
@@ -86,9 +127,11 @@ def main() -> None:
     import bench.run
     from bench.run import database
 
-    shutil.rmtree(bench.run.WORK, ignore_errors=True)   # importing bench.run made a scratch folder; the database lives in WORK
+    shutil.rmtree(
+        bench.run.WORK, ignore_errors=True
+    )  # importing bench.run made a scratch folder; the database lives in WORK
     bench.run.WORK = WORK
-    os.environ["MAPPA_DATA_DIR"] = str(WORK / "var")        # bench.run pointed it at its own folder
+    os.environ["MAPPA_DATA_DIR"] = str(WORK / "var")  # bench.run pointed it at its own folder
     from bench.steps import KINDS, use_database
     from synth.write import generate
 
@@ -113,8 +156,10 @@ def main() -> None:
         snapshots = profiled("load_cases", args.out, night.load_cases, engine)
 
         def first_night():
-            return [night.check_batch(engine, batch, TODAY, "profile", book, calendar)
-                    for batch in night.batches(snapshots, BATCH_SIZE)]
+            return [
+                night.check_batch(engine, batch, TODAY, "profile", book, calendar)
+                for batch in night.batches(snapshots, BATCH_SIZE)
+            ]
 
         reports = profiled("check_batch_first_night", args.out, first_night)
         print(f"{len(snapshots)} cases, {sum(len(r.queued) for r in reports)} notices queued")

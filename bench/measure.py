@@ -17,8 +17,8 @@ class Figure:
     rows: int = 0
     wall: float = 0.0
     cpu: float = 0.0
-    peak_mb: float = 0.0          # the process's peak RSS so far (it never goes down)
-    floor: float | None = None    # wall time of the least work giving the same result
+    peak_mb: float = 0.0  # the process's peak RSS so far (it never goes down)
+    floor: float | None = None  # wall time of the least work giving the same result
     notes: list[str] = field(default_factory=list)
     load: tuple[float, float] = (0.0, 0.0)  # 1-minute load average at the start and the end of the step
 

@@ -16,8 +16,10 @@ from bench.measure import Figure
 
 RESULTS = Path(__file__).resolve().parent / "results"
 ANALYSIS = Path(__file__).resolve().parent / "analysis.md"
-TARGETS = ("first night < 20 s and within 2x the floor; rerun < 5 s; 90,000 releases imported < 10 s; "
-           "peak memory < 600 MB (the time targets scaled linearly with the scale)")
+TARGETS = (
+    "first night < 20 s and within 2x the floor; rerun < 5 s; 90,000 releases imported < 10 s; "
+    "peak memory < 600 MB (the time targets scaled linearly with the scale)"
+)
 
 
 def save(figures: list[Figure], command: str, machine: str, when: str) -> None:
@@ -27,8 +29,13 @@ def save(figures: list[Figure], command: str, machine: str, when: str) -> None:
         groups.setdefault((figure.db, figure.scale), []).append(figure)
     for (db, scale), group in groups.items():
         path = RESULTS / f"{'generate' if db == '-' else db}-x{scale:g}.json"
-        path.write_text(json.dumps({"command": command, "machine": machine, "when": when,
-                                    "figures": [asdict(f) for f in group]}, indent=1, default=str))
+        path.write_text(
+            json.dumps(
+                {"command": command, "machine": machine, "when": when, "figures": [asdict(f) for f in group]},
+                indent=1,
+                default=str,
+            )
+        )
 
 
 def load_saved() -> list[dict]:
@@ -46,8 +53,9 @@ def target_of(figure: Figure) -> tuple[str, str]:
     if figure.step.startswith("first nightly"):
         limit, ratio = 20 * scale, 2.0
         met_time, met_ratio = figure.wall < limit, (figure.ratio or 0) <= ratio
-        verdict = ("met" if met_time and met_ratio else "missed") + \
-            f" ({figure.wall / limit:.1f}x the time, {figure.ratio or 0:.1f}x floor vs 2x)"
+        verdict = (
+            "met" if met_time and met_ratio else "missed"
+        ) + f" ({figure.wall / limit:.1f}x the time, {figure.ratio or 0:.1f}x floor vs 2x)"
         return f"< {limit:g} s, <= 2x floor", verdict
     limits = {"rerun": 5 * scale, "import releases": 10 * scale}
     for prefix, limit in limits.items():
@@ -58,40 +66,55 @@ def target_of(figure: Figure) -> tuple[str, str]:
 
 
 def table(group: list[Figure]) -> list[str]:
-    lines = ["| step | rows | wall s | CPU s | rows/s | peak MB | load (1 min, start->end) | floor s | x floor "
-             "| target | verdict | notes |",
-             "|---|---:|---:|---:|---:|---:|---|---:|---:|---|---|---|"]
+    lines = [
+        "| step | rows | wall s | CPU s | rows/s | peak MB | load (1 min, start->end) | floor s | x floor "
+        "| target | verdict | notes |",
+        "|---|---:|---:|---:|---:|---:|---|---:|---:|---|---|---|",
+    ]
     for f in group:
         target, verdict = target_of(f)
-        lines.append(f"| {f.step} | {f.rows:,} | {f.wall:.2f} | {f.cpu:.2f} | {f.rate:,.0f} | {f.peak_mb:.0f} | "
-                     f"{f.load[0]:.1f} -> {f.load[1]:.1f} | {f'{f.floor:.2f}' if f.floor else '-'} | "
-                     f"{f'{f.ratio:.1f}' if f.ratio else '-'} | {target} | {verdict} | {'; '.join(f.notes)} |")
+        lines.append(
+            f"| {f.step} | {f.rows:,} | {f.wall:.2f} | {f.cpu:.2f} | {f.rate:,.0f} | {f.peak_mb:.0f} | "
+            f"{f.load[0]:.1f} -> {f.load[1]:.1f} | {f'{f.floor:.2f}' if f.floor else '-'} | "
+            f"{f'{f.ratio:.1f}' if f.ratio else '-'} | {target} | {verdict} | {'; '.join(f.notes)} |"
+        )
     peak = max(f.peak_mb for f in group)
-    lines += ["", f"Peak memory (process peak RSS): {peak:.0f} MB, target < 600 MB: "
-              f"**{'met' if peak < 600 else 'missed'}**."]
+    lines += [
+        "",
+        f"Peak memory (process peak RSS): {peak:.0f} MB, target < 600 MB: **{'met' if peak < 600 else 'missed'}**.",
+    ]
     return lines
 
 
 def write_markdown(path: Path) -> None:
     runs = load_saved()
-    lines = ["# Performance", "",
-             "Written by `bench/run.py` from every saved result in `bench/results/` (one per database and scale),",
-             "followed by `bench/analysis.md`. Each table says the exact command that produced it. The Prefect",
-             "flows ran against a Prefect server the script started; PostgreSQL is 127.0.0.1:5432, in a",
-             "database the script created and dropped. Peak memory is the process's peak RSS so far, so it only",
-             "grows down a table. \"Floor\" = the least work giving the same result, computed in the same process",
-             "on the same data just before the step (see bench/floor.py and each row's notes). The load column is",
-             "the machine's 1-minute load average: above 2 (the core count) the wall times are inflated by other",
-             "engineers' work and CPU time is the steadier figure.", "",
-             f"Targets: {TARGETS}.", ""]
+    lines = [
+        "# Performance",
+        "",
+        "Written by `bench/run.py` from every saved result in `bench/results/` (one per database and scale),",
+        "followed by `bench/analysis.md`. Each table says the exact command that produced it. The Prefect",
+        "flows ran against a Prefect server the script started; PostgreSQL is 127.0.0.1:5432, in a",
+        "database the script created and dropped. Peak memory is the process's peak RSS so far, so it only",
+        'grows down a table. "Floor" = the least work giving the same result, computed in the same process',
+        "on the same data just before the step (see bench/floor.py and each row's notes). The load column is",
+        "the machine's 1-minute load average: above 2 (the core count) the wall times are inflated by other",
+        "engineers' work and CPU time is the steadier figure.",
+        "",
+        f"Targets: {TARGETS}.",
+        "",
+    ]
     figures_all = []
     for run in runs:
         group = run["figures"]
         figures_all += group
         db, scale = group[0].db, group[0].scale
         title = "synthetic feeds" if db == "-" else f"{'SQLite' if db == 'sqlite' else 'PostgreSQL'}"
-        lines += [f"## {title}, scale {scale:g} ({int(90_000 * scale):,} prisoners)", "",
-                  f"Measured {run['when']} on {run['machine']}, by `{run['command']}`.", ""]
+        lines += [
+            f"## {title}, scale {scale:g} ({int(90_000 * scale):,} prisoners)",
+            "",
+            f"Measured {run['when']} on {run['machine']}, by `{run['command']}`.",
+            "",
+        ]
         lines += table(group) + [""]
     lines += growth(figures_all)
     if ANALYSIS.exists():
@@ -107,17 +130,24 @@ def growth(figures: list[Figure]) -> list[str]:
         scales = sorted({f.scale for f in figures if f.db == db})
         if len(scales) < 2:
             continue
-        out += [f"## How the cost grows ({db})", "",
-                "Wall / CPU seconds at each scale; the last column is CPU seconds per unit of scale (flat = linear).",
-                "CPU is the figure to compare: the load differed between the runs (see each table).", "",
-                "| step | " + " | ".join(f"x{s:g} wall / CPU s" for s in scales) + " | CPU s per unit of scale |",
-                "|---|" + "---:|" * (len(scales) + 1)]
+        out += [
+            f"## How the cost grows ({db})",
+            "",
+            "Wall / CPU seconds at each scale; the last column is CPU seconds per unit of scale (flat = linear).",
+            "CPU is the figure to compare: the load differed between the runs (see each table).",
+            "",
+            "| step | " + " | ".join(f"x{s:g} wall / CPU s" for s in scales) + " | CPU s per unit of scale |",
+            "|---|" + "---:|" * (len(scales) + 1),
+        ]
         for step in dict.fromkeys(f.step.split(" (")[0] for f in figures if f.db == db):
             found = {f.scale: f for f in figures if f.db == db and f.step.split(" (")[0] == step}
             if len(found) < 2:
                 continue
             per_unit = ", ".join(f"{found[s].cpu / s:.2f}" for s in scales if s in found)
-            out.append(f"| {step} | " + " | ".join(f"{found[s].wall:.2f} / {found[s].cpu:.2f}" if s in found else "-"
-                                                  for s in scales) + f" | {per_unit} |")
+            out.append(
+                f"| {step} | "
+                + " | ".join(f"{found[s].wall:.2f} / {found[s].cpu:.2f}" if s in found else "-" for s in scales)
+                + f" | {per_unit} |"
+            )
         out.append("")
     return out

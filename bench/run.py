@@ -20,7 +20,7 @@ import shutil
 import sys
 import tempfile
 import traceback
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,9 +63,13 @@ def main() -> None:
     parser.add_argument("--scales", default=None, help="several scales, e.g. 1,2,4 (overrides --scale)")
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="sqlite")
     parser.add_argument("--quick", action="store_true", help="5 nights instead of 30, and no SMTP step")
-    parser.add_argument("--nights", type=int, default=None, help="nights for the multi-night step (default 30, 5 with --quick)")
+    parser.add_argument(
+        "--nights", type=int, default=None, help="nights for the multi-night step (default 30, 5 with --quick)"
+    )
     parser.add_argument("--no-smtp", action="store_true", help="skip the SMTP delivery step")
-    parser.add_argument("--no-write", action="store_true", help="print only; save nothing, leave docs/performance.md alone")
+    parser.add_argument(
+        "--no-write", action="store_true", help="print only; save nothing, leave docs/performance.md alone"
+    )
     args = parser.parse_args()
     scales = [float(s) for s in args.scales.split(",")] if args.scales else [args.scale]
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
@@ -80,9 +84,15 @@ def main() -> None:
                 figures.append(dataclasses.replace(generated, db=db))  # shown in each database's table
                 with database(db, scale) as url:
                     try:
-                        for figure in steps.run_all(db, scale, url, feeds, TODAY,
-                                                    nights=args.nights if args.nights is not None else (5 if args.quick else 30),
-                                                    smtp=not (args.quick or args.no_smtp)):
+                        for figure in steps.run_all(
+                            db,
+                            scale,
+                            url,
+                            feeds,
+                            TODAY,
+                            nights=args.nights if args.nights is not None else (5 if args.quick else 30),
+                            smtp=not (args.quick or args.no_smtp),
+                        ):
                             figures.append(figure)
                     except Exception:  # keep (and write) what was measured; the traceback says what broke
                         traceback.print_exc()

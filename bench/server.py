@@ -25,14 +25,17 @@ class PrefectServer:
     def api(self) -> str:
         return f"http://127.0.0.1:{self.port}/api"
 
-    def __enter__(self) -> "PrefectServer":
+    def __enter__(self) -> PrefectServer:
         env = dict(os.environ, PREFECT_HOME=str(self.home), PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1")
         env.pop("PREFECT_API_URL", None)
         prefect = Path(sys.executable).with_name("prefect")
         self.log = (self.home / "server.log").open("w")
-        self.process = subprocess.Popen([str(prefect), "server", "start", "--host", "127.0.0.1", "--port",
-                                         str(self.port), "--analytics-off"], env=env, stdout=self.log,
-                                        stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(self.port), "--analytics-off"],
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             try:

@@ -1,24 +1,43 @@
 """Summarise a py-spy raw (collapsed) profile: for each phase function, the inclusive and own share of
 its samples by function.  python bench/spy_summary.py spy.txt "load_cases (chase/night.py,deliver (outbox/send.py" [top]
 """
-import sys, re, collections
+
+import collections
+import re
+import sys
+
 phases = {k: k for k in sys.argv[2].split(",")}
-lines = [l.rsplit(" ", 1) for l in open(sys.argv[1]) if l.strip()]
+with open(sys.argv[1]) as source:
+    lines = [line.rsplit(" ", 1) for line in source if line.strip()]
 for name, key in phases.items():
     sel = [(s, int(n)) for s, n in lines if key in s]
     total = sum(n for _, n in sel)
-    incl = collections.Counter(); own = collections.Counter()
+    incl = collections.Counter()
+    own = collections.Counter()
     for s, n in sel:
         frames = s.split(";")
         i = max(j for j, f in enumerate(frames) if key in f)
         seen = set()
         for f in frames[i:]:
             fn = re.sub(r":\d+\)$", ")", f.strip())
-            fn = fn.replace("/work/main/.venv/lib/python3.11/site-packages/", "").replace("/work/main/", "").replace("/root/.pyenv/versions/3.11.7/lib/python3.11/", "")
-            if fn not in seen: incl[fn] += n; seen.add(fn)
-        own[re.sub(r":\d+\)$", ")", frames[-1].strip()).replace("/work/main/.venv/lib/python3.11/site-packages/", "").replace("/work/main/", "").replace("/root/.pyenv/versions/3.11.7/lib/python3.11/", "")] += n
-    print(f"\n=== {name}: {total} samples ({total/200:.1f} s at 200 Hz)")
+            fn = (
+                fn.replace("/work/main/.venv/lib/python3.11/site-packages/", "")
+                .replace("/work/main/", "")
+                .replace("/root/.pyenv/versions/3.11.7/lib/python3.11/", "")
+            )
+            if fn not in seen:
+                incl[fn] += n
+                seen.add(fn)
+        own[
+            re.sub(r":\d+\)$", ")", frames[-1].strip())
+            .replace("/work/main/.venv/lib/python3.11/site-packages/", "")
+            .replace("/work/main/", "")
+            .replace("/root/.pyenv/versions/3.11.7/lib/python3.11/", "")
+        ] += n
+    print(f"\n=== {name}: {total} samples ({total / 200:.1f} s at 200 Hz)")
     print("-- inclusive --")
-    for fn, n in incl.most_common(int(sys.argv[3]) if len(sys.argv) > 3 else 25): print(f"{n/total:6.1%}  {fn}")
+    for fn, n in incl.most_common(int(sys.argv[3]) if len(sys.argv) > 3 else 25):
+        print(f"{n / total:6.1%}  {fn}")
     print("-- own --")
-    for fn, n in own.most_common(12): print(f"{n/total:6.1%}  {fn}")
+    for fn, n in own.most_common(12):
+        print(f"{n / total:6.1%}  {fn}")

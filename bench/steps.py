@@ -89,7 +89,9 @@ def run_flow(flow, **parameters):
     result = state.result(raise_on_failure=False)
     if isinstance(result, BaseException):
         raise RuntimeError(f"{flow.name} crashed: {state.message}") from result
-    return result, (state.name if not state.is_completed() else "Completed") + (f": {state.message}" if state.message and not state.is_completed() else "")
+    return result, (state.name if not state.is_completed() else "Completed") + (
+        f": {state.message}" if state.message and not state.is_completed() else ""
+    )
 
 
 def server_runs(name: str) -> int:
@@ -97,9 +99,12 @@ def server_runs(name: str) -> int:
     import json
     import urllib.request
 
-    request = urllib.request.Request(f"{os.environ['PREFECT_API_URL']}/flow_runs/count", method="POST",
-                                     data=json.dumps({"flow_runs": {"name": {"any_": [name]}}}).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{os.environ['PREFECT_API_URL']}/flow_runs/count",
+        method="POST",
+        data=json.dumps({"flow_runs": {"name": {"any_": [name]}}}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     return int(urllib.request.urlopen(request, timeout=10).read())
 
 
@@ -114,9 +119,11 @@ def first_night(db, scale, engine, today) -> Figure:
     figure.rows = report.cases
     if report.cases != cases:
         figure.notes.append(f"floor decided {cases} cases")
-    figure.notes.append(f"{len(report.queued)} notices queued, delivered by the file transport; "
-                        f"floor: read + decide + render {mails} e-mails; run {ended}; "
-                        f"{server_runs(f'nightly-check-{today}')} run(s) on the Prefect server")
+    figure.notes.append(
+        f"{len(report.queued)} notices queued, delivered by the file transport; "
+        f"floor: read + decide + render {mails} e-mails; run {ended}; "
+        f"{server_runs(f'nightly-check-{today}')} run(s) on the Prefect server"
+    )
     return show(figure)
 
 
@@ -130,9 +137,11 @@ def rerun(db, scale, engine, today) -> Figure:
     with timed(figure):
         report, ended = run_flow(nightly_check, as_of=today)
     figure.rows = cases
-    figure.notes.append(f"{len(report.queued)} notices queued; fingerprint skip "
-                        f"{'taken' if report.unchanged else 'NOT taken (decided again)'}; run {ended}; "
-                        f"floor: read + decide {cases} cases, no rendering")
+    figure.notes.append(
+        f"{len(report.queued)} notices queued; fingerprint skip "
+        f"{'taken' if report.unchanged else 'NOT taken (decided again)'}; run {ended}; "
+        f"floor: read + decide {cases} cases, no rendering"
+    )
     return show(figure)
 
 
@@ -159,7 +168,7 @@ def many_nights(db, scale, engine, today, nights) -> Figure:
 
     def progress(report) -> None:
         done.append(report)
-        sample(len(done))            # the floor of the next night, on the state this night left
+        sample(len(done))  # the floor of the next night, on the state this night left
 
     figure = Figure(db, scale, f"{nights} consecutive nights (flows.simulate.simulate_nights, send=False)")
     sample(0)
@@ -170,9 +179,11 @@ def many_nights(db, scale, engine, today, nights) -> Figure:
     figure.cpu -= spent[1]
     figure.floor = sum(floors) / len(floors) * nights
     figure.rows = sum(r.cases for r in reports)
-    figure.notes.append(f"{sum(len(r.queued) for r in reports)} notices queued; run {ended}; "
-                        f"floor: read + decide, measured on nights {', '.join(str(i + 1) for i in samples)} "
-                        f"(each on the state just before it, its time excluded), scaled to {nights}")
+    figure.notes.append(
+        f"{sum(len(r.queued) for r in reports)} notices queued; run {ended}; "
+        f"floor: read + decide, measured on nights {', '.join(str(i + 1) for i in samples)} "
+        f"(each on the state just before it, its time excluded), scaled to {nights}"
+    )
     return show(figure)
 
 
@@ -199,8 +210,10 @@ def smtp_delivery(db, scale, engine, url) -> Figure:
         finally:
             outbox.send.render = real_render
         figure.rows = report.messages
-        figure.notes.append(f"{report.counts.get('sent', 0)} deliveries in {report.messages} e-mails; "
-                            f"{sum(v for k, v in report.counts.items() if k != 'sent')} not sent ({dict(report.counts)})")
+        figure.notes.append(
+            f"{report.counts.get('sent', 0)} deliveries in {report.messages} e-mails; "
+            f"{sum(v for k, v in report.counts.items() if k != 'sent')} not sent ({dict(report.counts)})"
+        )
         figure.floor, _ = floor_of(_render_and_send, sink.host, sink.port, seen)
     use_database(url)
     figure.notes.append("floor: render the same envelopes once each and send them over one smtplib connection")
@@ -213,13 +226,17 @@ def _render_and_send(host, port, seen) -> None:
     with smtplib.SMTP(host, port) as client:
         for envelope, kwargs in seen:
             message = render(envelope, **kwargs)
-            client.sendmail("mappa-tracker@justice.gov.uk", [envelope.recipient], message.as_bytes(policy=email.policy.SMTP))
+            client.sendmail(
+                "mappa-tracker@justice.gov.uk", [envelope.recipient], message.as_bytes(policy=email.policy.SMTP)
+            )
 
 
 def show(figure: Figure) -> Figure:
     ratio = f"  {figure.ratio:.1f}x floor" if figure.ratio else ""
-    print(f"[{figure.db} x{figure.scale:g}] {figure.step}: {figure.rows} rows, {figure.wall:.2f} s wall, "
-          f"{figure.cpu:.2f} s CPU, {figure.rate:,.0f} rows/s, peak {figure.peak_mb:.0f} MB{ratio}, "
-          f"load {figure.load[0]:.1f}->{figure.load[1]:.1f}"
-          + (f"  ({'; '.join(figure.notes)})" if figure.notes else ""), flush=True)
+    print(
+        f"[{figure.db} x{figure.scale:g}] {figure.step}: {figure.rows} rows, {figure.wall:.2f} s wall, "
+        f"{figure.cpu:.2f} s CPU, {figure.rate:,.0f} rows/s, peak {figure.peak_mb:.0f} MB{ratio}, "
+        f"load {figure.load[0]:.1f}->{figure.load[1]:.1f}" + (f"  ({'; '.join(figure.notes)})" if figure.notes else ""),
+        flush=True,
+    )
     return figure

@@ -17,11 +17,11 @@ from datetime import date
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from chase.failpoints import failpoint
 from chase.load import STORED
 from chase.outcome import Outcome, case_fields, notice_context
 from db.audit import Event, append
 from db.conflicts import insert_new
-from chase.failpoints import failpoint
 from db.models import AuditHead, Case, Delivery, Notice
 from rules.decide import step_rank
 from rules.steps import CLOSING_STEPS
@@ -29,10 +29,10 @@ from rules.steps import CLOSING_STEPS
 
 @dataclass
 class Written:
-    queued: list[Outcome] = field(default_factory=list)      # notices this run inserted
-    already: int = 0                                          # notices another run had queued
+    queued: list[Outcome] = field(default_factory=list)  # notices this run inserted
+    already: int = 0  # notices another run had queued
     superseded: int = 0
-    retired: int = 0                                          # pending notices withdrawn or cancelled
+    retired: int = 0  # pending notices withdrawn or cancelled
 
 
 def apply_batch(session: Session, outcomes: list[Outcome], night: date, actor: str) -> Written:
@@ -44,15 +44,24 @@ def apply_batch(session: Session, outcomes: list[Outcome], night: date, actor: s
     for outcome in outcomes:
         if outcome.decision.notice and outcome.decision.notice.key in inserted:
             written.queued.append(outcome)
-            events.append(_event(outcome, "step-queued", actor, step=outcome.decision.notice.step,
-                                 key=outcome.decision.notice.key, to=list(outcome.decision.notice.to),
-                                 cc=list(outcome.decision.notice.cc)))
+            events.append(
+                _event(
+                    outcome,
+                    "step-queued",
+                    actor,
+                    step=outcome.decision.notice.step,
+                    key=outcome.decision.notice.key,
+                    to=list(outcome.decision.notice.to),
+                    cc=list(outcome.decision.notice.cc),
+                )
+            )
         elif outcome.decision.notice:
             written.already += 1
     superseded = _insert_superseded(session, outcomes, night, actor)
     written.superseded = len(superseded)
-    events += [Event("step-superseded", actor, pn, {"step": step, "key": key, "night": night})
-               for pn, step, key in superseded]
+    events += [
+        Event("step-superseded", actor, pn, {"step": step, "key": key, "night": night}) for pn, step, key in superseded
+    ]
     written.retired = _retire_pending(session, outcomes, inserted)
     events += _save_cases(session, outcomes, stored, night, actor)
     append(session, events)
@@ -69,7 +78,8 @@ def _insert_notices(session: Session, outcomes: list[Outcome], night: date, acto
     inserted = dict(insert_new(session, Notice, rows, "key", returning=(Notice.key, Notice.id)))
     deliveries = [
         {"notice_id": inserted[o.decision.notice.key], "address": address, "role": role, "status": "pending"}
-        for o in outcomes if o.decision.notice.key in inserted
+        for o in outcomes
+        if o.decision.notice.key in inserted
         for address, role in _addresses(o.decision.notice)
     ]
     if deliveries:
@@ -80,9 +90,17 @@ def _insert_notices(session: Session, outcomes: list[Outcome], night: date, acto
 def _notice_row(outcome: Outcome, night: date, actor: str) -> dict:
     notice, facts = outcome.decision.notice, outcome.snapshot.facts
     return {
-        "key": notice.key, "prison_number": facts.prison_number, "establishment_code": facts.establishment_code,
-        "step": notice.step, "night": night, "status": "pending", "to": list(notice.to), "cc": list(notice.cc),
-        "context": notice_context(outcome), "run": actor[:80], "attempts": 0,
+        "key": notice.key,
+        "prison_number": facts.prison_number,
+        "establishment_code": facts.establishment_code,
+        "step": notice.step,
+        "night": night,
+        "status": "pending",
+        "to": list(notice.to),
+        "cc": list(notice.cc),
+        "context": notice_context(outcome),
+        "run": actor[:80],
+        "attempts": 0,
     }
 
 
@@ -99,11 +117,22 @@ def _addresses(notice) -> list[tuple[str, str]]:
 
 def _insert_superseded(session: Session, outcomes: list[Outcome], night: date, actor: str) -> list[tuple]:
     rows = [
-        {"key": h.key, "prison_number": o.snapshot.facts.prison_number, "step": h.step, "night": night,
-         "establishment_code": o.snapshot.facts.establishment_code, "status": "superseded",
-         "to": [], "cc": [], "context": {}, "run": actor[:80], "attempts": 0,
-         "reason": f"superseded by {o.decision.notice.step if o.decision.notice else 'a later step'}"}
-        for o in outcomes for h in o.decision.superseded
+        {
+            "key": h.key,
+            "prison_number": o.snapshot.facts.prison_number,
+            "step": h.step,
+            "night": night,
+            "establishment_code": o.snapshot.facts.establishment_code,
+            "status": "superseded",
+            "to": [],
+            "cc": [],
+            "context": {},
+            "run": actor[:80],
+            "attempts": 0,
+            "reason": f"superseded by {o.decision.notice.step if o.decision.notice else 'a later step'}",
+        }
+        for o in outcomes
+        for h in o.decision.superseded
     ]
     keys = {key for (key,) in insert_new(session, Notice, rows, "key", returning=(Notice.key,))}
     return [(row["prison_number"], row["step"], row["key"]) for row in rows if row["key"] in keys]
@@ -124,14 +153,22 @@ def _retire_pending(session: Session, outcomes: list[Outcome], inserted: set[str
             changes["cancelled"] += [nid for nid, step, key in outcome.snapshot.pending if step not in CLOSING_STEPS]
         elif decision.notice and decision.notice.key in inserted:
             rank = step_rank(decision.notice.step)
-            changes["withdrawn"] += [nid for nid, step, key in outcome.snapshot.pending if step != "request"
-                                     and (step_rank(step) < rank or (step == decision.notice.step and key != decision.notice.key))]
+            changes["withdrawn"] += [
+                nid
+                for nid, step, key in outcome.snapshot.pending
+                if step != "request"
+                and (step_rank(step) < rank or (step == decision.notice.step and key != decision.notice.key))
+            ]
     for status, ids in changes.items():
         if ids:
-            session.execute(update(Notice).where(Notice.id.in_(ids), Notice.status == "pending")
-                            .values(status=status, reason=f"{status} at the nightly check"))
-            session.execute(update(Delivery).where(Delivery.notice_id.in_(ids), Delivery.status == "pending")
-                            .values(status=status))
+            session.execute(
+                update(Notice)
+                .where(Notice.id.in_(ids), Notice.status == "pending")
+                .values(status=status, reason=f"{status} at the nightly check")
+            )
+            session.execute(
+                update(Delivery).where(Delivery.notice_id.in_(ids), Delivery.status == "pending").values(status=status)
+            )
     return sum(len(ids) for ids in changes.values())
 
 
@@ -143,19 +180,22 @@ def _stored_now(session: Session, outcomes: list[Outcome], night: date) -> dict[
     """
     stored = {o.prison_number: o.snapshot.stored for o in outcomes}
     columns = [getattr(Case, name) for name in STORED]
-    touched = select(Case.prison_number, *columns).where(
-        Case.prison_number.in_(list(stored)), Case.last_night == night)
+    touched = select(Case.prison_number, *columns).where(Case.prison_number.in_(list(stored)), Case.last_night == night)
     stored.update({row[0]: dict(zip(STORED, row[1:])) for row in session.execute(touched)})
     return stored
 
 
-def _save_cases(session: Session, outcomes: list[Outcome], now: dict[str, dict], night: date, actor: str) -> list[Event]:
+def _save_cases(
+    session: Session, outcomes: list[Outcome], now: dict[str, dict], night: date, actor: str
+) -> list[Event]:
     new_rows, changed_rows, events = [], [], []
     for outcome in outcomes:
         fields, stored = case_fields(outcome), now.get(outcome.prison_number)
         if stored is None:
             new_rows.append({"prison_number": outcome.prison_number, "last_night": night, **fields})
-            events.append(_event(outcome, "case-tracked", actor, state=fields["state"], tracked_since=fields["tracked_since"]))
+            events.append(
+                _event(outcome, "case-tracked", actor, state=fields["state"], tracked_since=fields["tracked_since"])
+            )
         elif any(stored.get(name) != value for name, value in fields.items()):
             changed_rows.append({"prison_number": outcome.prison_number, "last_night": night, **fields})
         else:
@@ -178,5 +218,7 @@ def _change_events(outcome: Outcome, stored: dict | None, fields: dict, actor: s
         if problem not in (before.get("problems") or []):
             events.append(_event(outcome, "data-problem", actor, problem=problem))
     if stored is not None and before.get("planning_date") != fields["planning_date"]:
-        events.append(_event(outcome, "re-planned", actor, before=before.get("planning_date"), after=fields["planning_date"]))
+        events.append(
+            _event(outcome, "re-planned", actor, before=before.get("planning_date"), after=fields["planning_date"])
+        )
     return events

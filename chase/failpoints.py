@@ -26,11 +26,11 @@ def failpoint(name: str) -> None:
 
 
 POINTS = (
-    "night.after-load",          # cases loaded, nothing written
-    "apply.after-notices",       # notices inserted, transaction not committed
-    "apply.before-commit",       # everything written, not committed
-    "night.after-batch",         # a batch committed, the next not started
-    "deliver.after-claim",       # deliveries claimed (status sending), nothing sent
-    "deliver.after-send",        # the SMTP server accepted a message, its result not recorded
-    "deliver.after-record",      # a message sent and recorded
+    "night.after-load",  # cases loaded, nothing written
+    "apply.after-notices",  # notices inserted, transaction not committed
+    "apply.before-commit",  # everything written, not committed
+    "night.after-batch",  # a batch committed, the next not started
+    "deliver.after-claim",  # deliveries claimed (status sending), nothing sent
+    "deliver.after-send",  # the SMTP server accepted a message, its result not recorded
+    "deliver.after-record",  # a message sent and recorded
 )

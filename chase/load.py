@@ -23,9 +23,24 @@ from rules.information import Information
 from rules.release import ReleaseDates
 
 DATES = ("crd", "ard", "ped", "hdced", "hdcad", "prrd", "ted", "thd")
-STORED = ("state", "key_date", "key_source", "planning_date", "request_date", "due_date", "final_warning_date",
-          "last_step", "next_step", "next_step_date", "missing", "problems", "closed_state", "closed_on",
-          "tracked_since", "establishment_code")
+STORED = (
+    "state",
+    "key_date",
+    "key_source",
+    "planning_date",
+    "request_date",
+    "due_date",
+    "final_warning_date",
+    "last_step",
+    "next_step",
+    "next_step_date",
+    "missing",
+    "problems",
+    "closed_state",
+    "closed_on",
+    "tracked_since",
+    "establishment_code",
+)
 
 
 @dataclass
@@ -34,7 +49,7 @@ class Snapshot:
 
     facts: CaseFacts
     history: History
-    stored: dict | None                      # the `cases` row as a dict, None if never checked
+    stored: dict | None  # the `cases` row as a dict, None if never checked
     pending: list[tuple[int, str, str]] = field(default_factory=list)  # (notice id, step, key) not yet sent
 
 
@@ -54,21 +69,33 @@ def still_open():
 
 def case_columns(pdu):
     return (
-        Prisoner.prison_number, Prisoner.establishment_code, Prisoner.sentence_type, Prisoner.released_on,
+        Prisoner.prison_number,
+        Prisoner.establishment_code,
+        Prisoner.sentence_type,
+        Prisoner.released_on,
         *(getattr(Prisoner, name) for name in DATES),
-        Allocation.com_email, Allocation.spo_email,
-        pdu.mailbox.label("pdu_mailbox"), pdu.head_email.label("head_of_pdu"),
+        Allocation.com_email,
+        Allocation.spo_email,
+        pdu.mailbox.label("pdu_mailbox"),
+        pdu.head_email.label("head_of_pdu"),
         pdu.mappa_coordinator_email.label("mappa_coordinator"),
-        Establishment.omu_mailbox, Establishment.head_of_omu_email,
-        MappaInformation.category, MappaInformation.level, MappaInformation.meeting_date,
+        Establishment.omu_mailbox,
+        Establishment.head_of_omu_email,
+        MappaInformation.category,
+        MappaInformation.level,
+        MappaInformation.meeting_date,
         MappaInformation.not_eligible,
         Case.prison_number.label("case_key"),
         *(getattr(Case, name).label(f"case_{name}") for name in STORED),
     )
 
 
-def case_rows(session: Session, prison_numbers: Iterable[str] | None = None, include_closed: bool = False,
-              establishment: str | None = None):
+def case_rows(
+    session: Session,
+    prison_numbers: Iterable[str] | None = None,
+    include_closed: bool = False,
+    establishment: str | None = None,
+):
     """Everything the rules need about each tracked case, in one joined query."""
     pdu = aliased(Pdu)
     statement = (
@@ -100,8 +127,14 @@ _STORED = slice(24, 24 + len(STORED))
 def facts_of(row: tuple) -> CaseFacts:
     prison_number, establishment_code, sentence_type, released_on = row[:4]
     category, level, meeting_date, not_eligible = row[_INFO]
-    return CaseFacts(prison_number, establishment_code, ReleaseDates(sentence_type, *row[_DATES]), released_on,
-                     Information(category, level, meeting_date, bool(not_eligible)), People(*row[_PEOPLE]))
+    return CaseFacts(
+        prison_number,
+        establishment_code,
+        ReleaseDates(sentence_type, *row[_DATES]),
+        released_on,
+        Information(category, level, meeting_date, bool(not_eligible)),
+        People(*row[_PEOPLE]),
+    )
 
 
 def stored_fields(row: tuple) -> dict | None:
@@ -110,9 +143,17 @@ def stored_fields(row: tuple) -> dict | None:
     return dict(zip(STORED, row[_STORED]))
 
 
-NOTICE_COLUMNS = (Notice.prison_number, Notice.id, Notice.step, Notice.night, Notice.key, Notice.status, Notice.to,
-                  # only a request's context matters here (the COM it asked); skip decoding the rest
-                  case((Notice.step == "request", Notice.context), else_=None).label("context"))
+NOTICE_COLUMNS = (
+    Notice.prison_number,
+    Notice.id,
+    Notice.step,
+    Notice.night,
+    Notice.key,
+    Notice.status,
+    Notice.to,
+    # only a request's context matters here (the COM it asked); skip decoding the rest
+    case((Notice.step == "request", Notice.context), else_=None).label("context"),
+)
 
 
 def notices_by_case(session: Session, prison_numbers: list[str] | None) -> dict[str, list]:
@@ -127,24 +168,44 @@ def notices_by_case(session: Session, prison_numbers: list[str] | None) -> dict[
 
 def history_of(stored: dict | None, notices: list) -> History:
     handled = tuple(
-        Handled(step=n.step, night=n.night, key=n.key, superseded=n.status == "superseded",
-                to=tuple(n.to or ()), com=(n.context or {}).get("com"))
+        Handled(
+            step=n.step,
+            night=n.night,
+            key=n.key,
+            superseded=n.status == "superseded",
+            to=tuple(n.to or ()),
+            com=(n.context or {}).get("com"),
+        )
         for n in notices
     )
     if stored is None:
         return History(handled=handled)
-    return History(tracked_since=stored["tracked_since"], handled=handled,
-                   closed_state=stored["closed_state"], closed_on=stored["closed_on"])
+    return History(
+        tracked_since=stored["tracked_since"],
+        handled=handled,
+        closed_state=stored["closed_state"],
+        closed_on=stored["closed_on"],
+    )
 
 
-def load_snapshots(session: Session, prison_numbers: Iterable[str] | None = None,
-                   include_closed: bool = False, establishment: str | None = None) -> list[Snapshot]:
+def load_snapshots(
+    session: Session,
+    prison_numbers: Iterable[str] | None = None,
+    include_closed: bool = False,
+    establishment: str | None = None,
+) -> list[Snapshot]:
     rows = case_rows(session, prison_numbers, include_closed, establishment)
     wanted = None if prison_numbers is None and establishment is None else [row[0] for row in rows]
     notices = notices_by_case(session, wanted)
     snapshots = []
     for row in rows:
         own, stored = notices.get(row[0], []), stored_fields(row)
-        snapshots.append(Snapshot(facts=facts_of(row), history=history_of(stored, own), stored=stored,
-                                  pending=[(n.id, n.step, n.key) for n in own if n.status == "pending"]))
+        snapshots.append(
+            Snapshot(
+                facts=facts_of(row),
+                history=history_of(stored, own),
+                stored=stored,
+                pending=[(n.id, n.step, n.key) for n in own if n.status == "pending"],
+            )
+        )
     return snapshots

@@ -25,17 +25,17 @@ class NightReport:
 
     night: date
     dry_run: bool = False
-    unchanged: bool = False                                  # already checked, nothing changed since: skipped
+    unchanged: bool = False  # already checked, nothing changed since: skipped
     cases: int = 0
-    queued: list[dict] = field(default_factory=list)        # prison_number, establishment_code, step, night, key
+    queued: list[dict] = field(default_factory=list)  # prison_number, establishment_code, step, night, key
     already_queued: int = 0
     superseded: int = 0
     retired: int = 0
     states: Counter = field(default_factory=Counter)
     closed: Counter = field(default_factory=Counter)
-    problems: list[dict] = field(default_factory=list)      # prison_number, establishment_code, problem
+    problems: list[dict] = field(default_factory=list)  # prison_number, establishment_code, problem
 
-    def add(self, other: "NightReport") -> "NightReport":
+    def add(self, other: NightReport) -> NightReport:
         self.cases += other.cases
         self.queued += other.queued
         self.already_queued += other.already_queued
@@ -56,8 +56,9 @@ class NightReport:
         return table
 
 
-def load_cases(engine: Engine, prison_numbers=None, include_closed: bool = False,
-               establishment: str | None = None) -> list[Snapshot]:
+def load_cases(
+    engine: Engine, prison_numbers=None, include_closed: bool = False, establishment: str | None = None
+) -> list[Snapshot]:
     with session_factory(engine)() as session:
         snapshots = load_snapshots(session, prison_numbers, include_closed, establishment)
     failpoint("night.after-load")
@@ -71,7 +72,11 @@ def decide_cases(snapshots: list[Snapshot], night: date, book: PolicyBook, calen
     gc.disable()
     try:
         return [
-            Outcome(s, decide(s.facts, s.history, night, book.for_establishment(s.facts.establishment_code), calendar), night)
+            Outcome(
+                s,
+                decide(s.facts, s.history, night, book.for_establishment(s.facts.establishment_code), calendar),
+                night,
+            )
             for s in snapshots
         ]
     finally:
@@ -79,8 +84,15 @@ def decide_cases(snapshots: list[Snapshot], night: date, book: PolicyBook, calen
             gc.enable()
 
 
-def check_batch(engine: Engine, snapshots: list[Snapshot], night: date, actor: str, book: PolicyBook,
-                calendar: WorkingCalendar, dry_run: bool = False) -> NightReport:
+def check_batch(
+    engine: Engine,
+    snapshots: list[Snapshot],
+    night: date,
+    actor: str,
+    book: PolicyBook,
+    calendar: WorkingCalendar,
+    dry_run: bool = False,
+) -> NightReport:
     outcomes = decide_cases(snapshots, night, book, calendar)
     report = NightReport(night, dry_run, cases=len(outcomes))
     for outcome in outcomes:
@@ -103,15 +115,23 @@ def check_batch(engine: Engine, snapshots: list[Snapshot], night: date, actor: s
 
 def _queued(outcome: Outcome) -> dict:
     notice = outcome.decision.notice
-    return {"prison_number": outcome.prison_number, "establishment_code": outcome.snapshot.facts.establishment_code,
-            "step": notice.step, "night": outcome.night.isoformat(), "key": notice.key,
-            "recipients": len(notice.to) + len(notice.cc)}
+    return {
+        "prison_number": outcome.prison_number,
+        "establishment_code": outcome.snapshot.facts.establishment_code,
+        "step": notice.step,
+        "night": outcome.night.isoformat(),
+        "key": notice.key,
+        "recipients": len(notice.to) + len(notice.cc),
+    }
 
 
 def _problem(outcome: Outcome, problem: str) -> dict:
-    return {"prison_number": outcome.prison_number,
-            "establishment_code": outcome.snapshot.facts.establishment_code, "problem": problem}
+    return {
+        "prison_number": outcome.prison_number,
+        "establishment_code": outcome.snapshot.facts.establishment_code,
+        "problem": problem,
+    }
 
 
 def batches(items: list, size: int) -> list[list]:
-    return [items[start:start + size] for start in range(0, len(items), size)]
+    return [items[start : start + size] for start in range(0, len(items), size)]

@@ -17,13 +17,32 @@ from db.models import Notice
 from db.session import session_factory
 from rules.calendar import WorkingCalendar
 
-FIELDS = ("prison_number", "establishment_code", "state", "key_date", "key_source", "planning_date",
-          "request_date", "due_date", "final_warning_date", "last_step", "next_step", "next_step_date",
-          "missing", "problems")
+FIELDS = (
+    "prison_number",
+    "establishment_code",
+    "state",
+    "key_date",
+    "key_source",
+    "planning_date",
+    "request_date",
+    "due_date",
+    "final_warning_date",
+    "last_step",
+    "next_step",
+    "next_step_date",
+    "missing",
+    "problems",
+)
 
 
-def case_views(engine: Engine, as_of: date, book: PolicyBook, calendar: WorkingCalendar,
-               establishment: str | None = None, prison_numbers=None) -> list[dict]:
+def case_views(
+    engine: Engine,
+    as_of: date,
+    book: PolicyBook,
+    calendar: WorkingCalendar,
+    establishment: str | None = None,
+    prison_numbers=None,
+) -> list[dict]:
     snapshots = load_cases(engine, prison_numbers, include_closed=True, establishment=establishment)
     return [view(outcome) for outcome in decide_cases(snapshots, as_of, book, calendar)]
 
@@ -48,6 +67,17 @@ def view(outcome: Outcome) -> dict:
 def notices_of(engine: Engine, prison_number: str) -> list[dict]:
     with session_factory(engine)() as session:
         rows = session.scalars(select(Notice).where(Notice.prison_number == prison_number).order_by(Notice.id))
-        return [{"step": n.step, "night": n.night, "status": n.status, "to": list(n.to or []), "cc": list(n.cc or []),
-                 "sent_at": n.sent_at, "message_id": n.message_id, "reason": n.reason, "last_error": n.last_error}
-                for n in rows]
+        return [
+            {
+                "step": n.step,
+                "night": n.night,
+                "status": n.status,
+                "to": list(n.to or []),
+                "cc": list(n.cc or []),
+                "sent_at": n.sent_at,
+                "message_id": n.message_id,
+                "reason": n.reason,
+                "last_error": n.last_error,
+            }
+            for n in rows
+        ]

@@ -20,14 +20,18 @@ def verify_command() -> None:
     if verdict.ok:
         typer.echo(f"audit trail intact: {verdict.checked} rows verified")
         return
-    typer.echo(f"audit trail BROKEN at row {verdict.broken_seq}: {verdict.reason} "
-               f"({verdict.checked} rows before it verified)", err=True)
+    typer.echo(
+        f"audit trail BROKEN at row {verdict.broken_seq}: {verdict.reason} ({verdict.checked} rows before it verified)",
+        err=True,
+    )
     exit_with(1)
 
 
 @audit_app.command("show")
-def show_command(prison_number: str = typer.Argument(..., help="The prison number, e.g. A1234BC."),
-                 as_json: bool = typer.Option(False, "--json", help="Print JSON instead of lines.")) -> None:
+def show_command(
+    prison_number: str = typer.Argument(..., help="The prison number, e.g. A1234BC."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of lines."),
+) -> None:
     """Print one case's audit trail, oldest first."""
     with session_factory(database())() as session:
         events = trail(session, prison_number.strip().upper())
@@ -38,8 +42,10 @@ def show_command(prison_number: str = typer.Argument(..., help="The prison numbe
     if not rows:
         typer.echo(f"no audit events for {prison_number.upper()}")
     for row in rows:
-        typer.echo(f"{row['seq']:>7}  {row['at']:%Y-%m-%d %H:%M:%S}  {row['kind']:<22} {row['actor']}  "
-                   f"{to_json(row['detail']).replace(chr(10), '')}")
+        typer.echo(
+            f"{row['seq']:>7}  {row['at']:%Y-%m-%d %H:%M:%S}  {row['kind']:<22} {row['actor']}  "
+            f"{to_json(row['detail']).replace(chr(10), '')}"
+        )
 
 
 def register(app: typer.Typer) -> None:

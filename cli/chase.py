@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from cli.common import UserError, database, parse_date_option
@@ -11,7 +9,7 @@ from cli.output import print_table
 
 
 def check(
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="The night to run (default: today in Europe/London)."),
+    as_of: str | None = typer.Option(None, "--as-of", help="The night to run (default: today in Europe/London)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be queued; change nothing, send nothing."),
 ) -> None:
     """Run one nightly check now: queue and send what is due tonight, and record every decision."""
@@ -68,8 +66,10 @@ def _print_report(report) -> None:
         typer.echo(f"night {report.night}: already checked and nothing has changed since; nothing new to decide")
         return
     verb = "would queue" if report.dry_run else "queued"
-    typer.echo(f"night {report.night}: {report.cases} tracked cases, {verb} {len(report.queued)} notices, "
-               f"{report.superseded} superseded, {report.already_queued} already queued")
+    typer.echo(
+        f"night {report.night}: {report.cases} tracked cases, {verb} {len(report.queued)} notices, "
+        f"{report.superseded} superseded, {report.already_queued} already queued"
+    )
     for state, count in sorted(report.states.items()):
         typer.echo(f"  {state:<22} {count}")
     if report.problems:

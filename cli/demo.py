@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from typing import Optional
 
 import typer
 
@@ -12,9 +11,10 @@ from cli.common import UserError, parse_date_option, settings
 
 def demo(
     seed: int = typer.Option(7, "--seed", help="Seed for the synthetic data: the same seed gives the same demo."),
-    start: Optional[str] = typer.Option(None, "--start", help="First simulated night (default: today)."),
-    reset: bool = typer.Option(False, "--reset",
-                               help="Replace a database or e-mails in the data folder that the demo did not make."),
+    start: str | None = typer.Option(None, "--start", help="First simulated night (default: today)."),
+    reset: bool = typer.Option(
+        False, "--reset", help="Replace a database or e-mails in the data folder that the demo did not make."
+    ),
     prisoners: int = typer.Option(180, "--prisoners", hidden=True, min=1),  # smaller runs for tests
     nights: int = typer.Option(249, "--nights", hidden=True, min=1),
 ) -> None:

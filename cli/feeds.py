@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -15,7 +14,7 @@ from feeds.record import Receipt, ReceiptError, record_receipt
 from tasks import resources
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     establishments = "establishments"
     pdus = "pdus"
     releases = "releases"
@@ -23,9 +22,13 @@ class Kind(str, Enum):
 
 
 def import_(
-    kind: Kind = typer.Argument(..., metavar="KIND", help="Which feed the file is: establishments, pdus, releases or allocations."),
+    kind: Kind = typer.Argument(
+        ..., metavar="KIND", help="Which feed the file is: establishments, pdus, releases or allocations."
+    ),
     file: Path = typer.Argument(..., metavar="FILE", help="The CSV file to import."),
-    report: Optional[Path] = typer.Option(None, "--report", metavar="FILE", help="Also write every rejected row to this CSV file."),
+    report: Path | None = typer.Option(
+        None, "--report", metavar="FILE", help="Also write every rejected row to this CSV file."
+    ),
 ) -> None:
     """Import one CSV feed file.
 
@@ -79,12 +82,19 @@ def import_(
 def record(
     prison_number: str = typer.Argument(..., metavar="PRISON_NUMBER", help="The prison number, e.g. A1234BC."),
     by: str = typer.Option(..., "--by", metavar="NAME", help="Your name, for the audit trail."),
-    category: Optional[int] = typer.Option(None, "--category", min=1, max=4, metavar="N", help="MAPPA category, 1 to 4."),
-    level: Optional[int] = typer.Option(None, "--level", min=0, max=3, metavar="N",
-                                        help="MAPPA level, 1 to 3 (0 = not MAPPA-eligible)."),
-    meeting_date: Optional[str] = typer.Option(None, "--meeting-date", metavar="DATE", help="Date of the first MAPP meeting."),
-    not_eligible: bool = typer.Option(False, "--not-eligible", help="The COM confirmed the person is not MAPPA-eligible."),
-    on: Optional[str] = typer.Option(None, "--on", metavar="DATE", help="When the COM confirmed it (default: today; not in the future)."),
+    category: int | None = typer.Option(None, "--category", min=1, max=4, metavar="N", help="MAPPA category, 1 to 4."),
+    level: int | None = typer.Option(
+        None, "--level", min=0, max=3, metavar="N", help="MAPPA level, 1 to 3 (0 = not MAPPA-eligible)."
+    ),
+    meeting_date: str | None = typer.Option(
+        None, "--meeting-date", metavar="DATE", help="Date of the first MAPP meeting."
+    ),
+    not_eligible: bool = typer.Option(
+        False, "--not-eligible", help="The COM confirmed the person is not MAPPA-eligible."
+    ),
+    on: str | None = typer.Option(
+        None, "--on", metavar="DATE", help="When the COM confirmed it (default: today; not in the future)."
+    ),
 ) -> None:
     """Record MAPPA information a COM sent by e-mail.
 
@@ -96,8 +106,15 @@ def record(
     Example: mappa record A1234BC --by "J Smith" --category 2 --level 2
     """
     today = resources.london_today()
-    receipt = Receipt(prison_number, by, parse_date_option(on, "--on") or today, category, level,
-                      parse_date_option(meeting_date, "--meeting-date"), not_eligible)
+    receipt = Receipt(
+        prison_number,
+        by,
+        parse_date_option(on, "--on") or today,
+        category,
+        level,
+        parse_date_option(meeting_date, "--meeting-date"),
+        not_eligible,
+    )
     try:
         with transaction(database()) as session:
             missing = record_receipt(session, receipt, today)

@@ -24,6 +24,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+
 @app.callback()
 def _group() -> None:
     """Track MAPPA information before release and chase it up the escalation ladder.

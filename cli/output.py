@@ -6,10 +6,10 @@ import csv
 import json
 import sys
 from datetime import date, datetime
-from enum import Enum
+from enum import StrEnum
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
-from sqlalchemy import select
 
 from chase.views import FIELDS, case_views, notices_of
 from cli.common import UserError, database, parse_date_option
@@ -15,13 +12,23 @@ from db.models import Allocation, MappaInformation, Prisoner
 from db.session import session_factory
 from tasks import resources
 
-TABLE_COLUMNS = ["prison_number", "establishment_code", "state", "planning_date", "next_step", "next_step_date", "missing"]
+TABLE_COLUMNS = [
+    "prison_number",
+    "establishment_code",
+    "state",
+    "planning_date",
+    "next_step",
+    "next_step_date",
+    "missing",
+]
 
 
 def status(
-    establishment: Optional[str] = typer.Option(None, "--establishment", "-e", help="Only this prison (3-letter code, e.g. DMI)."),
+    establishment: str | None = typer.Option(
+        None, "--establishment", "-e", help="Only this prison (3-letter code, e.g. DMI)."
+    ),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table for reading, json or csv for other tools."),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="Show the cases as on this date (default: today)."),
+    as_of: str | None = typer.Option(None, "--as-of", help="Show the cases as on this date (default: today)."),
 ) -> None:
     """List tracked cases, most urgent first: state, planning date, next step and what is missing."""
     night = parse_date_option(as_of, "--as-of") or resources.london_today()
@@ -34,7 +41,7 @@ def status(
 def case(
     prison_number: str = typer.Argument(..., help="The prison number, e.g. A1234BC."),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table for reading, json for other tools."),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="Show the case as on this date (default: today)."),
+    as_of: str | None = typer.Option(None, "--as-of", help="Show the case as on this date (default: today)."),
 ) -> None:
     """Show one case: its dates, people, the MAPPA information received, notices and history."""
     number = prison_number.strip().upper()
@@ -59,25 +66,41 @@ def _details(engine, number: str) -> dict | None:
             return None
         allocation = session.get(Allocation, number)
         info = session.get(MappaInformation, number)
-    dates = {k: getattr(prisoner, k) for k in ("crd", "ard", "ped", "hdced", "hdcad", "prrd", "ted", "thd", "released_on")}
+    dates = {
+        k: getattr(prisoner, k) for k in ("crd", "ard", "ped", "hdced", "hdcad", "prrd", "ted", "thd", "released_on")
+    }
     return {
         "name": " ".join(p for p in (prisoner.first_name, prisoner.last_name) if p),
-        "sentence_type": prisoner.sentence_type, "release_dates": dates,
+        "sentence_type": prisoner.sentence_type,
+        "release_dates": dates,
         "prison_mappa_category": prisoner.mappa_category,
-        "people": {"com": allocation and allocation.com_name, "com_email": allocation and allocation.com_email,
-                   "spo": allocation and allocation.spo_name, "spo_email": allocation and allocation.spo_email,
-                   "pdu": allocation and allocation.pdu_code},
-        "information": None if info is None else {
-            "category": info.category, "level": info.level, "meeting_date": info.meeting_date,
-            "not_eligible": info.not_eligible, "confirmed_on": info.confirmed_on, "source": info.source,
-            "recorded_by": info.recorded_by},
+        "people": {
+            "com": allocation and allocation.com_name,
+            "com_email": allocation and allocation.com_email,
+            "spo": allocation and allocation.spo_name,
+            "spo_email": allocation and allocation.spo_email,
+            "pdu": allocation and allocation.pdu_code,
+        },
+        "information": None
+        if info is None
+        else {
+            "category": info.category,
+            "level": info.level,
+            "meeting_date": info.meeting_date,
+            "not_eligible": info.not_eligible,
+            "confirmed_on": info.confirmed_on,
+            "source": info.source,
+            "recorded_by": info.recorded_by,
+        },
     }
 
 
 def _history(engine, number: str) -> list[dict]:
     with session_factory(engine)() as session:
-        return [{"seq": e.seq, "at": e.at, "actor": e.actor, "kind": e.kind, "detail": e.detail}
-                for e in trail(session, number)]
+        return [
+            {"seq": e.seq, "at": e.at, "actor": e.actor, "kind": e.kind, "detail": e.detail}
+            for e in trail(session, number)
+        ]
 
 
 def _print_case(record: dict) -> None:
@@ -86,13 +109,17 @@ def _print_case(record: dict) -> None:
         print(f"  {name:<20} {plain(record.get(name))}")
     print("  release dates:      " + ", ".join(f"{k}={v}" for k, v in record["release_dates"].items() if v))
     print("  people:             " + ", ".join(f"{k}={v}" for k, v in record["people"].items() if v))
-    print(f"  information:        {plain(record['information'] and {k: v for k, v in record['information'].items() if v})}")
+    print(
+        f"  information:        {plain(record['information'] and {k: v for k, v in record['information'].items() if v})}"
+    )
     print("notices:")
     for n in record["notices"]:
         print(f"  {plain(n['night'])}  {n['step']:<22} {n['status']:<11} to {plain(n['to'])}")
     print("history:")
     for e in record["history"]:
-        print(f"  {e['at']:%Y-%m-%d %H:%M}  {e['kind']:<22} {e['actor']}  {to_json(e['detail']).replace(chr(10), '')[:100]}")
+        print(
+            f"  {e['at']:%Y-%m-%d %H:%M}  {e['kind']:<22} {e['actor']}  {to_json(e['detail']).replace(chr(10), '')[:100]}"
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -6,6 +6,7 @@ Validation is strict (unknown keys are errors) and every message names the file
 and the key, because a policy typo silently changing who gets chased is worse
 than a nightly run that refuses to start.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,8 +14,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, StrictBool, StrictInt, ValidationError,
-                      field_validator)
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictBool, StrictInt, ValidationError, field_validator
 
 DEFAULT_POLICY_FILE = Path(__file__).with_name("default_policy.toml")
 Role = Literal["com", "spo", "pdu_mailbox", "head_of_pdu", "mappa_coordinator", "omu_mailbox", "head_of_omu"]
@@ -81,14 +81,21 @@ class Policy(_Strict):
             if rung.step != f"escalation-{number}":
                 raise ValueError(f"rung {number} is named {rung.step!r}; rungs must be escalation-1..n in order")
             if number > 1 and rung.working_days_after_due <= ladder[number - 2].working_days_after_due:
-                raise ValueError(f"{rung.step} ({rung.working_days_after_due} wd) must come strictly after "
-                                 f"escalation-{number - 1} ({ladder[number - 2].working_days_after_due} wd)")
+                raise ValueError(
+                    f"{rung.step} ({rung.working_days_after_due} wd) must come strictly after "
+                    f"escalation-{number - 1} ({ladder[number - 2].working_days_after_due} wd)"
+                )
         return ladder
 
     def model_post_init(self, _context: Any) -> None:
         s = self.steps
-        table = {"request": s.request, "reminder": s.reminder, **{r.step: r for r in self.ladder},
-                 "final-warning": s.final_warning, "released-unconfirmed": s.released_unconfirmed}
+        table = {
+            "request": s.request,
+            "reminder": s.reminder,
+            **{r.step: r for r in self.ladder},
+            "final-warning": s.final_warning,
+            "released-unconfirmed": s.released_unconfirmed,
+        }
         self._recipients = {step: (tuple(r.to), tuple(r.cc)) for step, r in table.items()}
         self._recipients["resolved"] = ((), tuple(s.resolved.cc))
         self._chase_steps = ("request", "reminder", *(r.step for r in self.ladder), "final-warning")
@@ -173,8 +180,12 @@ def _validate(raw: dict, source: Path, prefix: str) -> Policy:
     except ValidationError as error:
         problems = error.errors(include_url=False)
         # a list holding a bad role also fails its length check: report the role only
-        problems = [p for p in problems if p["type"] != "too_short" or not any(
-            q is not p and q["loc"][:len(p["loc"])] == p["loc"] for q in problems)]
+        problems = [
+            p
+            for p in problems
+            if p["type"] != "too_short"
+            or not any(q is not p and q["loc"][: len(p["loc"])] == p["loc"] for q in problems)
+        ]
         lines = [f"{source}: {prefix}{_key(p['loc'])}: {_reason(p)}" for p in problems]
         raise PolicyError("invalid chase policy:\n  " + "\n  ".join(lines)) from None
 

@@ -9,11 +9,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from typing_extensions import Annotated
 
 DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
@@ -30,7 +29,9 @@ def data_dir() -> Path:
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MAPPA_", frozen=True, extra="ignore")
 
-    data_dir: Path = Field(default_factory=data_dir, description="Folder for the default database, mail and Prefect home")
+    data_dir: Path = Field(
+        default_factory=data_dir, description="Folder for the default database, mail and Prefect home"
+    )
     database_url: str | None = Field(None, description="SQLAlchemy URL; default: a SQLite file in the data folder")
     policy_file: Path | None = Field(None, description="TOML file overriding the shipped chase policy")
     mail_transport: Literal["file", "smtp", "console", "memory"] = "file"
@@ -44,7 +45,11 @@ class Settings(BaseSettings):
     smtp_password_file: Path | None = None
     smtp_timeout: float = Field(20.0, gt=0, le=600)
     smtp_credentials_block: str | None = Field(None, description="Name of a prefect-email EmailServerCredentials block")
-    allowed_recipient_domains: Annotated[tuple[str, ...], NoDecode] = ("justice.gov.uk", "probation.gov.uk", "hmpps.gov.uk")
+    allowed_recipient_domains: Annotated[tuple[str, ...], NoDecode] = (
+        "justice.gov.uk",
+        "probation.gov.uk",
+        "hmpps.gov.uk",
+    )
     drop_dir: Path | None = Field(None, description="Drop folder the import flow picks feeds up from")
     data_problem_threshold: int = Field(50, ge=0, description="Fail the nightly run when more data problems than this")
 
@@ -67,7 +72,7 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def check_smtp(self) -> "Settings":
+    def check_smtp(self) -> Settings:
         if self.smtp_password is not None and self.smtp_password_file is not None:
             raise ValueError("set MAPPA_SMTP_PASSWORD or MAPPA_SMTP_PASSWORD_FILE, not both")
         if self.smtp_password_file is not None and not self.smtp_password_file.is_file():

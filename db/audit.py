@@ -41,10 +41,14 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def digest(prev_hash: str, seq: int, at: datetime, actor: str, prison_number: str | None, kind: str, detail: Any) -> str:
+def digest(
+    prev_hash: str, seq: int, at: datetime, actor: str, prison_number: str | None, kind: str, detail: Any
+) -> str:
     body = json.dumps(
         [prev_hash, seq, at.isoformat(), actor, prison_number, kind, detail],
-        sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
     )
     return hashlib.sha256(body.encode()).hexdigest()
 
@@ -61,8 +65,18 @@ def append(session: Session, events: Iterable[Event]) -> int:
         seq += 1
         detail = jsonable(event.detail)
         current = digest(prev, seq, at, event.actor, event.prison_number, event.kind, detail)
-        rows.append(dict(seq=seq, at=at, actor=event.actor, prison_number=event.prison_number,
-                         kind=event.kind, detail=detail, prev_hash=prev, hash=current))
+        rows.append(
+            dict(
+                seq=seq,
+                at=at,
+                actor=event.actor,
+                prison_number=event.prison_number,
+                kind=event.kind,
+                detail=detail,
+                prev_hash=prev,
+                hash=current,
+            )
+        )
         prev = current
     session.execute(insert(AuditEvent.__table__), rows)  # Core: no ORM bookkeeping for rows never loaded
     head.seq, head.hash = seq, prev

@@ -12,8 +12,17 @@ from chase.night import NightReport
 from demo.story import Arrivals
 from feeds.importer import import_feed
 
-ORDER = ("request", "allocate-com", "reminder", "escalation-1", "escalation-2", "escalation-3", "final-warning",
-         "resolved", "released-unconfirmed")
+ORDER = (
+    "request",
+    "allocate-com",
+    "reminder",
+    "escalation-1",
+    "escalation-2",
+    "escalation-3",
+    "final-warning",
+    "resolved",
+    "released-unconfirmed",
+)
 
 
 class Monthly:

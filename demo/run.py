@@ -23,16 +23,26 @@ KINDS = ("establishments", "pdus", "releases", "allocations")
 Echo = Callable[[str], None]
 
 
-def run_demo(space: Workspace, *, seed: int, start: date, reset: bool, echo: Echo,
-             prisoners: int = story.PRISONERS, nights: int = story.NIGHTS) -> Summary:
+def run_demo(
+    space: Workspace,
+    *,
+    seed: int,
+    start: date,
+    reset: bool,
+    echo: Echo,
+    prisoners: int = story.PRISONERS,
+    nights: int = story.NIGHTS,
+) -> Summary:
     began = time.monotonic()
     echo(f"[1/5] preparing {space.data_dir}")
     prepare(space, reset)
     for note in space.notes:
         echo(f"      {note}")
     paths = story.write_feeds(space.feeds, seed, start, prisoners)
-    echo(f"[2/5] wrote synthetic feeds (seed {seed}, fictional people): {story.PRISONS} prisons, "
-         f"{prisoners} prisoners, in {_shown(space.feeds)}")
+    echo(
+        f"[2/5] wrote synthetic feeds (seed {seed}, fictional people): {story.PRISONS} prisons, "
+        f"{prisoners} prisoners, in {_shown(space.feeds)}"
+    )
     engine = engine_for(space.url)
     revision = upgrade(engine)
     echo(f"[3/5] created the database {_shown(space.database)} (schema {revision})")
@@ -40,8 +50,10 @@ def run_demo(space: Workspace, *, seed: int, start: date, reset: bool, echo: Ech
     rejected = sum(len(r.rejected) + (r.refused is not None) for r in reports)
     echo("[4/5] imported " + ", ".join(f"{r.kind} {r.accepted}" for r in reports) + f" rows; {rejected} rejected")
     last = story.last_night(start, nights)
-    echo(f"[5/5] simulating {(last - start).days + 1} nights, {start} to {last}, in one Prefect flow run "
-         "(the first flow run starts a local Prefect server: ~10-20 s)")
+    echo(
+        f"[5/5] simulating {(last - start).days + 1} nights, {start} to {last}, in one Prefect flow run "
+        "(the first flow run starts a local Prefect server: ~10-20 s)"
+    )
     monthly = Monthly(engine, story.Arrivals(space.feeds, start), last, echo)
     with _quiet_prefect_console():
         from flows.simulate import simulate_nights
@@ -54,8 +66,10 @@ def run_demo(space: Workspace, *, seed: int, start: date, reset: bool, echo: Ech
 
 def _print_summary(summary: Summary, monthly: Monthly, space: Workspace, echo: Echo, seconds: float) -> None:
     echo("")
-    echo(f"Done in {seconds:.0f} s. {monthly.nights} nights checked; COMs confirmed information "
-         f"{monthly.informed} times along the way.")
+    echo(
+        f"Done in {seconds:.0f} s. {monthly.nights} nights checked; COMs confirmed information "
+        f"{monthly.informed} times along the way."
+    )
     echo("Notices sent, by step:")
     for step in [*ORDER, *sorted(set(summary.sent) - set(ORDER))]:
         if summary.sent[step]:
@@ -77,8 +91,10 @@ def _print_summary(summary: Summary, monthly: Monthly, space: Workspace, echo: E
     if summary.emails:
         echo(f"  open {_shown(_example_email(summary))}     # any mail client or text editor")
     if space.prefect_home:
-        echo(f"  PREFECT_HOME={_shown(space.prefect_home)} {_command('prefect')} server start"
-             "     # then browse http://127.0.0.1:4200")
+        echo(
+            f"  PREFECT_HOME={_shown(space.prefect_home)} {_command('prefect')} server start"
+            "     # then browse http://127.0.0.1:4200"
+        )
 
 
 def _example_email(summary: Summary) -> Path:
@@ -108,7 +124,9 @@ class _quiet_prefect_console:
         # The temporary server's shutdown logs tracebacks about the task-run records it drops
         # (a known cost of ephemeral mode, see the Prefect notes): noise in a first demo.
         os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
-        self.handlers = [(h, h.level) for h in logging.getLogger().handlers if type(h).__name__ == "PrefectConsoleHandler"]
+        self.handlers = [
+            (h, h.level) for h in logging.getLogger().handlers if type(h).__name__ == "PrefectConsoleHandler"
+        ]
         for handler, _ in self.handlers:  # logging already set up (an earlier flow run in this process)
             handler.setLevel(max(handler.level, logging.WARNING))
         return self

@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 import csv
-
 from datetime import date, timedelta
 from pathlib import Path
 
-from synth.profile import Profile
 from synth.people import ALLOCATION_COLUMNS
+from synth.profile import Profile
 from synth.write import generate, people
 
 PRISONS = 3
-PRISONERS = 180          # about 40 of them MAPPA-eligible, so tracked
+PRISONERS = 180  # about 40 of them MAPPA-eligible, so tracked
 FIRST_RELEASE, LAST_RELEASE = 90, 240  # days after the first night
 NIGHTS = LAST_RELEASE + 9  # past the last release, so every case closes one way or the other
 
 # Illustrative, not national, proportions: more late and missing confirmations and more
 # level 2/3 cases than real life, so a few dozen cases show every step of the ladder.
-PROFILE = Profile(past=0.0, releases_between=(FIRST_RELEASE, LAST_RELEASE), on_time=0.3, late=0.45,
-                  levels=(0.75, 0.2, 0.05), meeting_known=0.3, no_com=0.08, no_spo=0.1)
+PROFILE = Profile(
+    past=0.0,
+    releases_between=(FIRST_RELEASE, LAST_RELEASE),
+    on_time=0.3,
+    late=0.45,
+    levels=(0.75, 0.2, 0.05),
+    meeting_known=0.3,
+    no_com=0.08,
+    no_spo=0.1,
+)
 
 
 def write_feeds(folder: Path, seed: int, start: date, prisoners: int = PRISONERS) -> dict[str, Path]:

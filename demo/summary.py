@@ -14,12 +14,12 @@ from db.session import session_factory
 
 @dataclass
 class Summary:
-    sent: Counter = field(default_factory=Counter)        # notices per step that went out
-    closed: Counter = field(default_factory=Counter)      # cases per closing state
+    sent: Counter = field(default_factory=Counter)  # notices per step that went out
+    closed: Counter = field(default_factory=Counter)  # cases per closing state
     open_cases: int = 0
     emails: list[Path] = field(default_factory=list)
-    resolved_example: str | None = None                   # a case resolved after escalation
-    unconfirmed_example: str | None = None                # a case released without confirmation
+    resolved_example: str | None = None  # a case resolved after escalation
+    unconfirmed_example: str | None = None  # a case released without confirmation
 
 
 def summarise(engine: Engine, mail: Path) -> Summary:
@@ -39,7 +39,12 @@ def summarise(engine: Engine, mail: Path) -> Summary:
 
 def _most_chased(session, state: str) -> str | None:
     """The case in `state` that went furthest up the ladder: the richest history to look at."""
-    statement = (select(Case.prison_number).join(Notice, Notice.prison_number == Case.prison_number)
-                 .where(Case.closed_state == state).group_by(Case.prison_number)
-                 .order_by(func.count().desc(), Case.prison_number).limit(1))
+    statement = (
+        select(Case.prison_number)
+        .join(Notice, Notice.prison_number == Case.prison_number)
+        .where(Case.closed_state == state)
+        .group_by(Case.prison_number)
+        .order_by(func.count().desc(), Case.prison_number)
+        .limit(1)
+    )
     return session.scalar(statement)

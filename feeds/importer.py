@@ -26,7 +26,9 @@ from feeds.upsert import INSERTED, UPDATED, upsert
 CHUNK = 5_000
 
 
-def import_feed(engine_or_session: Engine | Session, kind: str, path: Path | str, actor: str | None = None) -> ImportReport:
+def import_feed(
+    engine_or_session: Engine | Session, kind: str, path: Path | str, actor: str | None = None
+) -> ImportReport:
     """Import the feed file `path` of `kind`; the audit actor defaults to "import:KIND:FILE NAME"."""
     path = Path(path)
     if kind not in FEEDS:
@@ -63,7 +65,9 @@ def _open(path: Path) -> Iterator[Any]:
         yield stream
 
 
-def _apply(session: Session, feed: Feed, lines: Iterable[tuple[int, list[str] | str]], report: ImportReport, actor: str) -> None:
+def _apply(
+    session: Session, feed: Feed, lines: Iterable[tuple[int, list[str] | str]], report: ImportReport, actor: str
+) -> None:
     lines = iter(lines)
     _, header = next(lines)  # records() refuses a file without a header
     parser = RowParser(feed, header)

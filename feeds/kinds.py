@@ -74,45 +74,85 @@ def _names(limit: int) -> dict[str, Any]:
     return {"parse": v.parse_name, "limit": limit}
 
 
-ESTABLISHMENTS = Feed("establishments", (
-    Column("code", v.parse_establishment_code, required=True),
-    Column("name", **_names(200)),
-    Column("omu_mailbox", v.parse_email),
-    Column("head_of_omu_email", v.parse_email),
-), (Target(Establishment, ("code", "name", "omu_mailbox", "head_of_omu_email"), "establishment-added",
-           {"establishment-contacts-changed": ("omu_mailbox", "head_of_omu_email")}),),
-    distinct=("omu_mailbox", "head_of_omu_email"))
+ESTABLISHMENTS = Feed(
+    "establishments",
+    (
+        Column("code", v.parse_establishment_code, required=True),
+        Column("name", **_names(200)),
+        Column("omu_mailbox", v.parse_email),
+        Column("head_of_omu_email", v.parse_email),
+    ),
+    (
+        Target(
+            Establishment,
+            ("code", "name", "omu_mailbox", "head_of_omu_email"),
+            "establishment-added",
+            {"establishment-contacts-changed": ("omu_mailbox", "head_of_omu_email")},
+        ),
+    ),
+    distinct=("omu_mailbox", "head_of_omu_email"),
+)
 
-PDUS = Feed("pdus", (
-    Column("code", v.parse_pdu_code, required=True),
-    Column("name", **_names(200)),
-    Column("mailbox", v.parse_email),
-    Column("head_email", v.parse_email),
-    Column("mappa_coordinator_email", v.parse_email),
-), (Target(Pdu, ("code", "name", "mailbox", "head_email", "mappa_coordinator_email"), "pdu-added",
-           {"pdu-contacts-changed": ("mailbox", "head_email", "mappa_coordinator_email")}),),
-    distinct=("mailbox", "head_email", "mappa_coordinator_email"))
+PDUS = Feed(
+    "pdus",
+    (
+        Column("code", v.parse_pdu_code, required=True),
+        Column("name", **_names(200)),
+        Column("mailbox", v.parse_email),
+        Column("head_email", v.parse_email),
+        Column("mappa_coordinator_email", v.parse_email),
+    ),
+    (
+        Target(
+            Pdu,
+            ("code", "name", "mailbox", "head_email", "mappa_coordinator_email"),
+            "pdu-added",
+            {"pdu-contacts-changed": ("mailbox", "head_email", "mappa_coordinator_email")},
+        ),
+    ),
+    distinct=("mailbox", "head_email", "mappa_coordinator_email"),
+)
 
-RELEASES = Feed("releases", (
-    Column("prison_number", v.parse_prison_number, required=True),
-    Column("first_name", **_names(100), required=True),
-    Column("last_name", **_names(100), required=True),
-    Column("date_of_birth", v.parse_date, required=True),
-    Column("establishment_code", v.parse_establishment_code, required=True),
-    Column("sentence_type", v.parse_sentence_type, required=True),
-    *(Column(name, v.parse_date, required=True) for name in RELEASE_DATES),
-    Column("mappa_category", v.parse_category, required=True),
-    Column("crn", v.parse_crn, required=True),
-    Column("released_on", v.parse_date, required=True),
-), (Target(Prisoner, (
-    "prison_number", "first_name", "last_name", "date_of_birth", "establishment_code", "sentence_type",
-    *RELEASE_DATES, "mappa_category", "crn", "released_on"), "prisoner-added", {
-        "release-date-changed": RELEASE_DATES,
-        "sentence-type-changed": ("sentence_type",),
-        "released": ("released_on",),
-        "establishment-changed": ("establishment_code",),
-        "prison-mappa-category-changed": ("mappa_category",),
-    }),))
+RELEASES = Feed(
+    "releases",
+    (
+        Column("prison_number", v.parse_prison_number, required=True),
+        Column("first_name", **_names(100), required=True),
+        Column("last_name", **_names(100), required=True),
+        Column("date_of_birth", v.parse_date, required=True),
+        Column("establishment_code", v.parse_establishment_code, required=True),
+        Column("sentence_type", v.parse_sentence_type, required=True),
+        *(Column(name, v.parse_date, required=True) for name in RELEASE_DATES),
+        Column("mappa_category", v.parse_category, required=True),
+        Column("crn", v.parse_crn, required=True),
+        Column("released_on", v.parse_date, required=True),
+    ),
+    (
+        Target(
+            Prisoner,
+            (
+                "prison_number",
+                "first_name",
+                "last_name",
+                "date_of_birth",
+                "establishment_code",
+                "sentence_type",
+                *RELEASE_DATES,
+                "mappa_category",
+                "crn",
+                "released_on",
+            ),
+            "prisoner-added",
+            {
+                "release-date-changed": RELEASE_DATES,
+                "sentence-type-changed": ("sentence_type",),
+                "released": ("released_on",),
+                "establishment-changed": ("establishment_code",),
+                "prison-mappa-category-changed": ("mappa_category",),
+            },
+        ),
+    ),
+)
 
 
 def _allocation_check(row: Mapping[str, Any]) -> tuple[str, str] | None:
@@ -120,28 +160,48 @@ def _allocation_check(row: Mapping[str, Any]) -> tuple[str, str] | None:
     return ("mappa_level", reason) if reason else None
 
 
-ALLOCATIONS = Feed("allocations", (
-    Column("prison_number", v.parse_prison_number, required=True),
-    Column("crn", v.parse_crn),
-    Column("com_name", **_names(200)),
-    Column("com_email", v.parse_email),
-    Column("spo_name", **_names(200)),
-    Column("spo_email", v.parse_email),
-    Column("pdu_code", v.parse_pdu_code),
-    Column("mappa_category", v.parse_category),
-    Column("mappa_level", v.parse_level),
-    Column("mapp_meeting_date", v.parse_date),
-    Column("confirmed_on", v.parse_date),
-), (
-    Target(Allocation, ("prison_number", "crn", "com_name", "com_email", "spo_name", "spo_email", "pdu_code"),
-           "allocation-added", {"com-changed": ("com_name", "com_email"), "spo-changed": ("spo_name", "spo_email"),
-                                "pdu-changed": ("pdu_code",)}),
-    Target(MappaInformation, mappa.FIELDS, "mappa-information-received", {
-        "mappa-category-changed": ("category",),
-        "mappa-level-changed": ("level", "not_eligible"),
-        "mapp-meeting-date-changed": ("meeting_date",),
-    }, share=mappa.from_allocation, merge=mappa.merge, stamp={"source": "allocations", "recorded_by": None}),
-), distinct=("com_name", "com_email", "spo_name", "spo_email", "pdu_code", "mappa_level", "mapp_meeting_date"),
-    check=_allocation_check)
+ALLOCATIONS = Feed(
+    "allocations",
+    (
+        Column("prison_number", v.parse_prison_number, required=True),
+        Column("crn", v.parse_crn),
+        Column("com_name", **_names(200)),
+        Column("com_email", v.parse_email),
+        Column("spo_name", **_names(200)),
+        Column("spo_email", v.parse_email),
+        Column("pdu_code", v.parse_pdu_code),
+        Column("mappa_category", v.parse_category),
+        Column("mappa_level", v.parse_level),
+        Column("mapp_meeting_date", v.parse_date),
+        Column("confirmed_on", v.parse_date),
+    ),
+    (
+        Target(
+            Allocation,
+            ("prison_number", "crn", "com_name", "com_email", "spo_name", "spo_email", "pdu_code"),
+            "allocation-added",
+            {
+                "com-changed": ("com_name", "com_email"),
+                "spo-changed": ("spo_name", "spo_email"),
+                "pdu-changed": ("pdu_code",),
+            },
+        ),
+        Target(
+            MappaInformation,
+            mappa.FIELDS,
+            "mappa-information-received",
+            {
+                "mappa-category-changed": ("category",),
+                "mappa-level-changed": ("level", "not_eligible"),
+                "mapp-meeting-date-changed": ("meeting_date",),
+            },
+            share=mappa.from_allocation,
+            merge=mappa.merge,
+            stamp={"source": "allocations", "recorded_by": None},
+        ),
+    ),
+    distinct=("com_name", "com_email", "spo_name", "spo_email", "pdu_code", "mappa_level", "mapp_meeting_date"),
+    check=_allocation_check,
+)
 
 FEEDS = {feed.kind: feed for feed in (ESTABLISHMENTS, PDUS, RELEASES, ALLOCATIONS)}

@@ -49,8 +49,9 @@ class Lines:
         try:
             return self.stream.readline(MAX_LINE)
         except UnicodeDecodeError:
-            raise FileRefused(f"it is not UTF-8 text (near line {self.number + 1}): "
-                              "save it from the spreadsheet as 'CSV UTF-8'") from None
+            raise FileRefused(
+                f"it is not UTF-8 text (near line {self.number + 1}): save it from the spreadsheet as 'CSV UTF-8'"
+            ) from None
 
 
 def header_name(cell: str) -> str:

@@ -43,16 +43,30 @@ def record_receipt(session: Session, receipt: Receipt, today: date) -> tuple[str
     if session.get(Prisoner, prison_number) is None:
         raise ReceiptError(f"no prisoner {prison_number}: import the releases feed first, or check the number")
     table = MappaInformation.__table__
-    before = session.execute(select(*(table.c[name] for name in mappa.FIELDS))
-                             .where(table.c.prison_number == prison_number)).mappings().one_or_none()
-    given = {"prison_number": prison_number, "category": receipt.category, "level": receipt.level,
-             "meeting_date": receipt.meeting_date, "not_eligible": receipt.not_eligible or None,
-             "confirmed_on": receipt.on}
+    before = (
+        session.execute(select(*(table.c[name] for name in mappa.FIELDS)).where(table.c.prison_number == prison_number))
+        .mappings()
+        .one_or_none()
+    )
+    given = {
+        "prison_number": prison_number,
+        "category": receipt.category,
+        "level": receipt.level,
+        "meeting_date": receipt.meeting_date,
+        "not_eligible": receipt.not_eligible or None,
+        "confirmed_on": receipt.on,
+    }
     after = mappa.merge(before, given)
     values = after | {"source": "record", "recorded_by": by}
     session.execute(insert(MappaInformation) if before is None else update(MappaInformation), [values])
-    audit.append(session, [audit.Event("receipt-recorded", by[:200], prison_number, {
-        "before": dict(before) if before else {}, "after": after})])
+    audit.append(
+        session,
+        [
+            audit.Event(
+                "receipt-recorded", by[:200], prison_number, {"before": dict(before) if before else {}, "after": after}
+            )
+        ],
+    )
     info = Information(after["category"], after["level"], after["meeting_date"], after["not_eligible"])
     return tuple(NAMES.get(name, name) for name in missing_information(info))
 

@@ -42,8 +42,10 @@ class ImportReport:
     def summary(self) -> str:
         if self.refused is not None:
             return f"{self.file}: refused, nothing imported: {self.refused}"
-        return (f"{self.file}: {self.rows} rows: {self.accepted} accepted ({self.inserted} new, "
-                f"{self.updated} updated, {self.unchanged} unchanged), {len(self.rejected)} rejected")
+        return (
+            f"{self.file}: {self.rows} rows: {self.accepted} accepted ({self.inserted} new, "
+            f"{self.updated} updated, {self.unchanged} unchanged), {len(self.rejected)} rejected"
+        )
 
     def rejection_lines(self, limit: int = SHOWN) -> list[str]:
         lines = [self.line(rejection) for rejection in self.rejected[:limit]]

@@ -70,9 +70,11 @@ def _positions(feed: Feed, header: list[str]) -> dict[str, int]:
             positions[name] = index
     missing = [column.name for column in feed.columns if column.required and column.name not in positions]
     if missing:
-        raise FileRefused(f"the header row lacks the required column(s) {', '.join(missing)}: "
-                          f"is this the {feed.kind} feed?")
+        raise FileRefused(
+            f"the header row lacks the required column(s) {', '.join(missing)}: is this the {feed.kind} feed?"
+        )
     if feed.distinct and not set(feed.distinct) & positions.keys():
-        raise FileRefused(f"the header row has none of the columns {', '.join(feed.distinct)}: "
-                          f"is this the {feed.kind} feed?")
+        raise FileRefused(
+            f"the header row has none of the columns {', '.join(feed.distinct)}: is this the {feed.kind} feed?"
+        )
     return positions

@@ -20,7 +20,9 @@ from feeds.kinds import Target
 INSERTED, UPDATED, UNCHANGED = "inserted", "updated", "unchanged"
 
 
-def upsert(session: Session, target: Target, rows: Sequence[Mapping[str, Any]], actor: str) -> tuple[list[str], list[Event]]:
+def upsert(
+    session: Session, target: Target, rows: Sequence[Mapping[str, Any]], actor: str
+) -> tuple[list[str], list[Event]]:
     """Apply the rows (parsed, keys unique) to the target table: one outcome per row, and the events."""
     given = [target.given(row) for row in rows]
     current = _current(session, target, [values[target.key] for values in given if values])
@@ -71,14 +73,24 @@ def _added(target: Target, after: Mapping[str, Any], actor: str) -> Event:
     return Event(target.added, actor, prison_number, detail | {"after": known})
 
 
-def _changes(target: Target, before: Mapping[str, Any], after: Mapping[str, Any], changed: list[str], actor: str) -> list[Event]:
+def _changes(
+    target: Target, before: Mapping[str, Any], after: Mapping[str, Any], changed: list[str], actor: str
+) -> list[Event]:
     prison_number, detail = _subject(target, after)
     events = []
     for kind, names in target.audited.items():
         names = [name for name in names if name in changed]
         if names:
-            events.append(Event(kind, actor, prison_number, detail | {
-                "before": {name: before[name] for name in names},
-                "after": {name: after[name] for name in names},
-            }))
+            events.append(
+                Event(
+                    kind,
+                    actor,
+                    prison_number,
+                    detail
+                    | {
+                        "before": {name: before[name] for name in names},
+                        "after": {name: after[name] for name in names},
+                    },
+                )
+            )
     return events

@@ -56,6 +56,7 @@ def identifier(pattern: re.Pattern[str], what: str, example: str):
         if not pattern.fullmatch(value):
             raise ValueError(f"not {what}: {shown(text)} (expected like {example})")
         return value
+
     return parse
 
 
@@ -87,6 +88,7 @@ def whole_number(low: int, high: int):
         if not re.fullmatch(r"[0-9]{1,2}", text) or not low <= int(text) <= high:
             raise ValueError(f"not a number from {low} to {high}: {shown(text)}")
         return int(text)
+
     return parse
 
 

@@ -42,8 +42,11 @@ def import_drop_folder(drop_dir: str | None = None, night: date | None = None):
     if ignored:
         logger.warning("left in the drop folder, not a feed file name: %s", ", ".join(ignored))
     outcomes = [import_file(kind, path, tonight) for kind, path in found]
-    create_markdown_artifact(key="feed-imports", markdown=summary_markdown(drop, outcomes, ignored),
-                             description=f"Drop-folder import {tonight}")
+    create_markdown_artifact(
+        key="feed-imports",
+        markdown=summary_markdown(drop, outcomes, ignored),
+        description=f"Drop-folder import {tonight}",
+    )
     return verdict(outcomes)
 
 
@@ -51,8 +54,10 @@ def verdict(outcomes):
     failed = [o for o in outcomes if o.failed]
     if failed:
         names = "; ".join(o.message for o in failed)
-        return Failed(message=f"{len(failed)} of {len(outcomes)} feed files refused - {names}",
-                      data=[o.__dict__ for o in outcomes])
+        return Failed(
+            message=f"{len(failed)} of {len(outcomes)} feed files refused - {names}",
+            data=[o.__dict__ for o in outcomes],
+        )
     rejected = sum(o.rejected for o in outcomes)
     note = f", {rejected} rows rejected (see the reports in the archive)" if rejected else ""
     message = f"{len(outcomes)} feed files imported{note}" if outcomes else "no feed files in the drop folder"

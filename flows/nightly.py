@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from prefect import flow
-from prefect.utilities.annotations import quote
 from prefect.runtime import flow_run
 from prefect.states import Failed
+from prefect.utilities.annotations import quote
 
 from chase.night import NightReport, batches
 from config.settings import get_settings
@@ -53,10 +53,14 @@ def verdict(report: NightReport, delivery: dict | None):
     """Everything is committed by now; fail the run visibly if a human needs to look."""
     delivery, reasons = delivery or {}, []
     if delivery.get("undelivered"):
-        reasons.append(f"{delivery['undelivered_notices']} notices could not be delivered "
-                       f"({delivery['undelivered']} copies): {delivery['why']}")
+        reasons.append(
+            f"{delivery['undelivered_notices']} notices could not be delivered "
+            f"({delivery['undelivered']} copies): {delivery['why']}"
+        )
     threshold = get_settings().data_problem_threshold
     if len(report.problems) > threshold:
-        reasons.append(f"{len(report.problems)} data problems, more than MAPPA_DATA_PROBLEM_THRESHOLD={threshold}: "
-                       "see the nightly-summary artifact")
+        reasons.append(
+            f"{len(report.problems)} data problems, more than MAPPA_DATA_PROBLEM_THRESHOLD={threshold}: "
+            "see the nightly-summary artifact"
+        )
     return Failed(data=report, message="; ".join(reasons)) if reasons else report

@@ -17,8 +17,9 @@ from tasks.deliver import deliver_notices
 
 
 @flow(name="simulate-nights", flow_run_name="simulate-{start}-to-{end}", log_prints=False)
-def simulate_nights(start: date, end: date, send: bool = True,
-                    progress: Callable[[NightReport], None] | None = None) -> list[NightReport]:
+def simulate_nights(
+    start: date, end: date, send: bool = True, progress: Callable[[NightReport], None] | None = None
+) -> list[NightReport]:
     """Run every night from `start` to `end` inclusive, in order."""
     reports = []
     night = start

@@ -22,8 +22,14 @@ MESSAGE_ID = re.compile(r"<[!-;=?-~]+@[!-;=?-~]+>")  # printable ASCII, no space
 def urgency_order(delivery: Delivery) -> tuple:
     """For action before copies; then most urgent step, earliest release; the rest only to be deterministic."""
     item = delivery.item
-    return (item.role != "to", steps.urgency(item.step), item.planning_date or date.max,
-            item.prison_number, item.notice_key, delivery.delivery_id)
+    return (
+        item.role != "to",
+        steps.urgency(item.step),
+        item.planning_date or date.max,
+        item.prison_number,
+        item.notice_key,
+        delivery.delivery_id,
+    )
 
 
 def envelopes(deliveries: Iterable[Delivery], *, digest: bool = True) -> list[Envelope]:
@@ -49,7 +55,7 @@ def envelope_order(envelope: Envelope) -> tuple:
 
 
 def notices_header(envelope: Envelope) -> str:
-    """"A1234BC/escalation-1, B2345CD/reminder": what the e-mail is about, without a name."""
+    """ "A1234BC/escalation-1, B2345CD/reminder": what the e-mail is about, without a name."""
     keys = (f"{one_line(d.item.prison_number)}/{one_line(d.item.step)}" for d in envelope.deliveries)
     return ", ".join(dict.fromkeys(keys))
 

@@ -36,8 +36,9 @@ def case_view(item: CaseItem) -> CaseView:
         release_note=wording.release_note(item.key_date, item.key_date_source, item.planning_date),
         missing=tuple(wording.missing_labels(item.missing)),
         sent_before=tuple((steps.label(step), night) for step, night in sorted(item.sent_before, key=lambda s: s[1])),
-        next_text=wording.next_text(item.step, steps.label(item.next_step) if item.next_step else None,
-                                    item.next_step_date),
+        next_text=wording.next_text(
+            item.step, steps.label(item.next_step) if item.next_step else None, item.next_step_date
+        ),
         substitutes=tuple(wording.one_line(note) for note in item.substitutes),
         allocate_com=item.allocate_com,
     )
@@ -65,7 +66,7 @@ def lead_item(envelope: Envelope) -> tuple[CaseItem, bool]:
 
 
 def subject_cases(items: list[CaseItem]) -> str:
-    """"A1234BC, release 13/10/2027" or "3 cases, HMP Durham (DMI), earliest release 13/10/2027"; never a name."""
+    """ "A1234BC, release 13/10/2027" or "3 cases, HMP Durham (DMI), earliest release 13/10/2027"; never a name."""
     numbers = sorted({wording.one_line(item.prison_number) for item in items})
     dates = [item.planning_date for item in items if item.planning_date]
     earliest = wording.uk_date(min(dates)) if dates else "not known"

@@ -35,7 +35,7 @@ class FileTransport:
     def __init__(self, folder: Path | str):
         self.folder = Path(folder)
 
-    def __enter__(self) -> "FileTransport":
+    def __enter__(self) -> FileTransport:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -64,7 +64,7 @@ class ConsoleTransport:
     def __init__(self, stream: TextIO | None = None):
         self.stream = stream
 
-    def __enter__(self) -> "ConsoleTransport":
+    def __enter__(self) -> ConsoleTransport:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -85,7 +85,7 @@ class MemoryTransport:
         self.opened = 0
         self._failures: list[DeliveryError | Exception] = []
 
-    def __enter__(self) -> "MemoryTransport":
+    def __enter__(self) -> MemoryTransport:
         self.opened += 1
         return self
 

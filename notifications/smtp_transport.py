@@ -16,9 +16,18 @@ SECURITIES = ("starttls", "ssl", "none")
 
 
 class SmtpTransport:
-    def __init__(self, host: str, port: int, *, security: str = "starttls", username: str | None = None,
-                 password: str | Callable[[], str | None] | None = None, timeout: float = 20.0,
-                 ssl_context: ssl.SSLContext | None = None, local_hostname: str | None = None):
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        security: str = "starttls",
+        username: str | None = None,
+        password: str | Callable[[], str | None] | None = None,
+        timeout: float = 20.0,
+        ssl_context: ssl.SSLContext | None = None,
+        local_hostname: str | None = None,
+    ):
         if security not in SECURITIES:
             raise ValueError(f"security must be one of {', '.join(SECURITIES)}")
         self.host, self.port, self.security, self.username, self.timeout = host, port, security, username, timeout
@@ -30,7 +39,7 @@ class SmtpTransport:
     def __repr__(self) -> str:
         return f"SmtpTransport({self.host!r}, {self.port}, security={self.security!r}, username={self.username!r})"
 
-    def __enter__(self) -> "SmtpTransport":
+    def __enter__(self) -> SmtpTransport:
         return self  # connects on the first send, so a connection failure belongs to a message and can be retried
 
     def __exit__(self, *exc_info: object) -> None:
@@ -69,11 +78,13 @@ class SmtpTransport:
         context = self._ssl_context or ssl.create_default_context()
         try:
             if self.security == "ssl":
-                self._smtp = smtplib.SMTP_SSL(self.host, self.port, local_hostname=self._local_hostname,
-                                              timeout=self.timeout, context=context)
+                self._smtp = smtplib.SMTP_SSL(
+                    self.host, self.port, local_hostname=self._local_hostname, timeout=self.timeout, context=context
+                )
             else:
-                self._smtp = smtplib.SMTP(self.host, self.port, local_hostname=self._local_hostname,
-                                          timeout=self.timeout)
+                self._smtp = smtplib.SMTP(
+                    self.host, self.port, local_hostname=self._local_hostname, timeout=self.timeout
+                )
             if self.security == "starttls":
                 self._smtp.starttls(context=context)
             self._smtp.ehlo_or_helo_if_needed()

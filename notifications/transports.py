@@ -15,22 +15,30 @@ if TYPE_CHECKING:
     from config.settings import Settings
 
 __all__ = [
-    "DeliveryError", "TransientDeliveryError", "PermanentDeliveryError", "Transport", "SmtpTransport",
-    "FileTransport", "ConsoleTransport", "MemoryTransport", "make_transport", "send_with_retry",
+    "DeliveryError",
+    "TransientDeliveryError",
+    "PermanentDeliveryError",
+    "Transport",
+    "SmtpTransport",
+    "FileTransport",
+    "ConsoleTransport",
+    "MemoryTransport",
+    "make_transport",
+    "send_with_retry",
 ]
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
 BLOCK_SECURITY = {"SSL": "ssl", "STARTTLS": "starttls", "INSECURE": "none"}
 
 
 class Transport(Protocol):
-    def __enter__(self) -> "Transport": ...
+    def __enter__(self) -> Transport: ...
 
     def __exit__(self, *exc_info: object) -> None: ...
 
     def send(self, message: EmailMessage) -> Any: ...
 
 
-def make_transport(settings: "Settings") -> Transport:
+def make_transport(settings: Settings) -> Transport:
     if settings.mail_transport == "file":
         return FileTransport(settings.mail_folder)
     if settings.mail_transport == "console":
@@ -39,8 +47,14 @@ def make_transport(settings: "Settings") -> Transport:
         return MemoryTransport()
     if settings.smtp_credentials_block:
         return transport_from_block(settings.smtp_credentials_block, settings.smtp_timeout)
-    return SmtpTransport(settings.smtp_host, settings.smtp_port, security=settings.smtp_security,
-                         username=settings.smtp_username, password=settings.smtp_secret, timeout=settings.smtp_timeout)
+    return SmtpTransport(
+        settings.smtp_host,
+        settings.smtp_port,
+        security=settings.smtp_security,
+        username=settings.smtp_username,
+        password=settings.smtp_secret,
+        timeout=settings.smtp_timeout,
+    )
 
 
 def transport_from_block(name: str, timeout: float) -> SmtpTransport:
@@ -57,12 +71,25 @@ def transport_from_block(name: str, timeout: float) -> SmtpTransport:
         raise ValueError(f"credentials block {name!r}: INSECURE SMTP is only allowed to a loopback host")
     context = ssl.create_default_context() if block.verify is not False else ssl._create_unverified_context()
     port = block.smtp_port or getattr(block.smtp_type, "value", None) or 25
-    return SmtpTransport(host, port, security=security, username=block.username or None,
-                         password=block.password.get_secret_value, timeout=timeout, ssl_context=context)
+    return SmtpTransport(
+        host,
+        port,
+        security=security,
+        username=block.username or None,
+        password=block.password.get_secret_value,
+        timeout=timeout,
+        ssl_context=context,
+    )
 
 
-def send_with_retry(transport: Transport, message: EmailMessage, *, attempts: int = 3, backoff: float = 0.5,
-                    sleep: Callable[[float], None] = time.sleep) -> int:
+def send_with_retry(
+    transport: Transport,
+    message: EmailMessage,
+    *,
+    attempts: int = 3,
+    backoff: float = 0.5,
+    sleep: Callable[[float], None] = time.sleep,
+) -> int:
     """Send, retrying transient failures after backoff, 2×backoff, ...; returns the attempts used.
 
     A permanent failure is raised at once; the last transient one is raised when attempts run out.

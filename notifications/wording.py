@@ -14,8 +14,20 @@ MISSING = {
 WEEKEND = {5: "a Saturday", 6: "a Sunday"}
 # Spelled out rather than strftime("%A"), which follows the process locale.
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 # Unicode line and paragraph separators and every control character: none belongs in a name.
 UNPRINTABLE = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
 

@@ -74,22 +74,43 @@ def _abandoned(session) -> list[str]:
 def claim(engine: Engine, token: str, now: datetime, limit: int = 20000) -> list[Claimed]:
     token = claimant(token)
     with transaction(engine) as session:
-        claimable = or_(Delivery.status == "pending",
-                        and_(Delivery.status == "sending",
-                             or_(Delivery.claimed_at < now - LEASE, Delivery.claimed_by.in_(_abandoned(session)))))
+        claimable = or_(
+            Delivery.status == "pending",
+            and_(
+                Delivery.status == "sending",
+                or_(Delivery.claimed_at < now - LEASE, Delivery.claimed_by.in_(_abandoned(session))),
+            ),
+        )
         ids = list(session.scalars(select(Delivery.id).where(claimable).order_by(Delivery.id).limit(limit)))
         if not ids:
             return []
-        session.execute(update(Delivery).where(Delivery.id.in_(ids), claimable)
-                        .values(status="sending", claimed_by=token, claimed_at=now))
+        session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(ids), claimable)
+            .values(status="sending", claimed_by=token, claimed_at=now)
+        )
     return _claimed_by(engine, token)
 
 
 def _claimed_by(engine: Engine, token: str) -> list[Claimed]:
     statement = (
-        select(Delivery.id, Notice.id, Delivery.address, Delivery.role, Notice.step, Notice.key, Notice.night,
-               Notice.context, Notice.prison_number, Prisoner.first_name, Prisoner.last_name,
-               Notice.establishment_code, Establishment.name, Establishment.omu_mailbox, Case.closed_state)
+        select(
+            Delivery.id,
+            Notice.id,
+            Delivery.address,
+            Delivery.role,
+            Notice.step,
+            Notice.key,
+            Notice.night,
+            Notice.context,
+            Notice.prison_number,
+            Prisoner.first_name,
+            Prisoner.last_name,
+            Notice.establishment_code,
+            Establishment.name,
+            Establishment.omu_mailbox,
+            Case.closed_state,
+        )
         .join(Notice, Notice.id == Delivery.notice_id)
         .outerjoin(Prisoner, Prisoner.prison_number == Notice.prison_number)
         .outerjoin(Establishment, Establishment.code == Notice.establishment_code)

@@ -12,9 +12,16 @@ from sqlalchemy.orm import Session
 from db.models import Delivery, Notice
 
 
-
-def mark(session: Session, delivery_ids: Iterable[int], status: str, *, error: str | None = None,
-         message_id: str | None = None, sent_at: datetime | None = None, attempts: int = 0) -> None:
+def mark(
+    session: Session,
+    delivery_ids: Iterable[int],
+    status: str,
+    *,
+    error: str | None = None,
+    message_id: str | None = None,
+    sent_at: datetime | None = None,
+    attempts: int = 0,
+) -> None:
     ids = list(delivery_ids)
     if not ids:
         return

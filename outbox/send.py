@@ -12,37 +12,39 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import Engine
 
+from chase.failpoints import failpoint
 from db.session import transaction
 from db.types import utcnow
 from notifications.addresses import InvalidAddress, check_address
 from notifications.compose import envelopes, render
 from notifications.failures import DeliveryError, PermanentDeliveryError
-from notifications.model import CaseItem, Delivery, Envelope
+from notifications.model import CaseItem, Delivery
 from notifications.transports import send_with_retry
-from chase.failpoints import failpoint
 from outbox.claim import Claimed, claim
 from outbox.record import mark, roll_up
 
 
 @dataclass
 class DeliveryReport:
-    counts: Counter = field(default_factory=Counter)       # sent, retry-later, failed, blocked, cancelled (deliveries)
+    counts: Counter = field(default_factory=Counter)  # sent, retry-later, failed, blocked, cancelled (deliveries)
     messages: int = 0
-    blocked: list[dict] = field(default_factory=list)     # prison_number, step, reason
-    errors: Counter = field(default_factory=Counter)      # reason -> deliveries
+    blocked: list[dict] = field(default_factory=list)  # prison_number, step, reason
+    errors: Counter = field(default_factory=Counter)  # reason -> deliveries
     sent_notices: list[tuple[str, str]] = field(default_factory=list)  # (prison_number, step)
-    stuck: set[int] = field(default_factory=set)          # notices with a copy not delivered
+    stuck: set[int] = field(default_factory=set)  # notices with a copy not delivered
 
     @property
     def undelivered(self) -> int:
         return self.counts["retry-later"] + self.counts["failed"] + self.counts["blocked"]
 
     def why(self) -> str:
-        parts = [f"{n} {what}" for what, n in sorted(self.counts.items()) if what in ("retry-later", "failed", "blocked")]
+        parts = [
+            f"{n} {what}" for what, n in sorted(self.counts.items()) if what in ("retry-later", "failed", "blocked")
+        ]
         reasons = "; ".join(f"{reason} ({n})" for reason, n in self.errors.most_common(3))
         return ", ".join(parts) + (f" - {reasons}" if reasons else "")
 
@@ -106,13 +108,26 @@ def _send_one(mailer: Mailer, transport, message, members: list[Claimed], report
     except DeliveryError as error:
         permanent = isinstance(error, PermanentDeliveryError) and not error.about_server
         report.errors[error.summary] += len(members)
-        _finish(mailer.engine, members, "failed" if permanent else "pending", error.summary, report,
-                "failed" if permanent else "retry-later", attempts=1)
+        _finish(
+            mailer.engine,
+            members,
+            "failed" if permanent else "pending",
+            error.summary,
+            report,
+            "failed" if permanent else "retry-later",
+            attempts=1,
+        )
         return not error.about_server
     failpoint("deliver.after-send")
     with transaction(mailer.engine) as session:
-        mark(session, [c.delivery_id for c in members], "sent", message_id=message["Message-ID"],
-             sent_at=utcnow(), attempts=1)
+        mark(
+            session,
+            [c.delivery_id for c in members],
+            "sent",
+            message_id=message["Message-ID"],
+            sent_at=utcnow(),
+            attempts=1,
+        )
         roll_up(session, [c.notice_id for c in members])
     failpoint("deliver.after-record")
     report.messages += 1
@@ -121,8 +136,15 @@ def _send_one(mailer: Mailer, transport, message, members: list[Claimed], report
     return True
 
 
-def _finish(engine: Engine, members: list[Claimed], status: str, error: str | None, report: DeliveryReport,
-            counted_as: str, attempts: int = 0) -> None:
+def _finish(
+    engine: Engine,
+    members: list[Claimed],
+    status: str,
+    error: str | None,
+    report: DeliveryReport,
+    counted_as: str,
+    attempts: int = 0,
+) -> None:
     if not members:
         return
     with transaction(engine) as session:
@@ -142,14 +164,23 @@ def _block(engine: Engine, members: list[Claimed], reason: str, report: Delivery
 def _delivery(c: Claimed) -> Delivery:
     context = c.context or {}
     item = CaseItem(
-        notice_key=c.key, step=c.step, role=c.role, prison_number=c.prison_number,
-        first_name=c.first_name, last_name=c.last_name, establishment_code=c.establishment_code or "",
-        establishment_name=c.establishment_name, key_date=_day(context.get("key_date")),
-        key_date_source=context.get("key_source"), planning_date=_day(context.get("planning_date")),
+        notice_key=c.key,
+        step=c.step,
+        role=c.role,
+        prison_number=c.prison_number,
+        first_name=c.first_name,
+        last_name=c.last_name,
+        establishment_code=c.establishment_code or "",
+        establishment_name=c.establishment_name,
+        key_date=_day(context.get("key_date")),
+        key_date_source=context.get("key_source"),
+        planning_date=_day(context.get("planning_date")),
         missing=tuple(context.get("missing") or ()),
         sent_before=tuple((step, _day(night)) for step, night in context.get("sent_before") or ()),
-        next_step=context.get("next_step"), next_step_date=_day(context.get("next_step_date")),
-        substitutes=tuple(context.get("substitutes") or ()), allocate_com=bool(context.get("allocate_com")),
+        next_step=context.get("next_step"),
+        next_step_date=_day(context.get("next_step_date")),
+        substitutes=tuple(context.get("substitutes") or ()),
+        allocate_com=bool(context.get("allocate_com")),
         night=c.night,
     )
     return Delivery(c.delivery_id, c.address, c.omu_mailbox, item)

@@ -1,4 +1,5 @@
 """Turning roles into addresses, with the stand-ins used when someone is not known."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -4,6 +4,7 @@ The nightly run asks the same few questions for ~20,000 cases, and simulations
 ask them for hundreds of nights, so working days are precomputed once as a
 sorted list of ordinals; each question is then a bisect, not a day-by-day walk.
 """
+
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
@@ -29,14 +30,10 @@ class WorkingCalendar:
         # no holidays at all: an empty table, every question takes the walk
         self._first = date(min(years), 1, 1).toordinal() if years else 1
         self._last = date(max(years), 12, 31).toordinal() if years else 0
-        self._working = [
-            o for o in range(self._first, self._last + 1) if self._is_working(o)
-        ]
+        self._working = [o for o in range(self._first, self._last + 1) if self._is_working(o)]
 
     @classmethod
-    def england_and_wales(
-        cls, first_year: int = 2015, last_year: int = 2040
-    ) -> WorkingCalendar:
+    def england_and_wales(cls, first_year: int = 2015, last_year: int = 2040) -> WorkingCalendar:
         return _england_and_wales(first_year, last_year)
 
     def is_bank_holiday(self, d: date) -> bool:

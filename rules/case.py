@@ -1,4 +1,5 @@
 """What `decide` is told about a case: its facts tonight and what has been done so far."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """An open case on one night: which chase step goes, which are skipped, what comes next."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -27,14 +28,21 @@ def chase_tonight(night: Night, plan: Plan) -> Decision:
             superseded.append(_skip(night, REQUEST))
     candidates = _due_steps(night, plan)
     if not candidates:
-        return night.decision(_state(night, plan), plan, superseded=tuple(superseded),
-                              next_step=_next_step(night, plan, superseded))
+        return night.decision(
+            _state(night, plan), plan, superseded=tuple(superseded), next_step=_next_step(night, plan, superseded)
+        )
     top = max(candidates, key=step_rank)
     superseded += [_skip(night, step) for step in candidates if step != top]
     notice, problems = night.notice(top, key=_key(night, top))
     tonight = (*superseded, Handled(top, night.today, _key(night, top)))
-    return night.decision(_state(night, plan), plan, notice, tuple(superseded), problems=problems,
-                          next_step=_next_step(night, plan, tonight))
+    return night.decision(
+        _state(night, plan),
+        plan,
+        notice,
+        tuple(superseded),
+        problems=problems,
+        next_step=_next_step(night, plan, tonight),
+    )
 
 
 def _request_due(night: Night) -> bool:
@@ -97,8 +105,9 @@ def _next_step(night: Night, plan: Plan, tonight: tuple[Handled, ...] | list[Han
 
 
 def _skip(night: Night, step: str) -> Handled:
-    return Handled(step, night.today, _key(night, step), superseded=True,
-                   com=night.facts.people.com if step == REQUEST else None)
+    return Handled(
+        step, night.today, _key(night, step), superseded=True, com=night.facts.people.com if step == REQUEST else None
+    )
 
 
 def _key(night: Night, step: str) -> str:

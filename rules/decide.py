@@ -1,4 +1,5 @@
 """The nightly decision for one case: its state, and at most one notice to queue."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -33,8 +34,16 @@ def decide(facts: CaseFacts, history: History, today: date, policy: Policy, cale
     Nothing is sent on a non-working night, and re-running a night with its
     rows in `history` queues and supersedes nothing new.
     """
-    night = Night(facts, history, today, policy, calendar, history.tracked_since or today,
-                  calendar.is_working_day(today), missing_information(facts.information))
+    night = Night(
+        facts,
+        history,
+        today,
+        policy,
+        calendar,
+        history.tracked_since or today,
+        calendar.is_working_day(today),
+        missing_information(facts.information),
+    )
     key = key_release_date(facts.dates, today)
     plan = None if key is None else make_plan(key, night.since, _last_request_night(history), today, policy, calendar)
     if history.closed_state:
@@ -58,8 +67,9 @@ def _last_request_night(history: History) -> date | None:
     return last.night if last else None
 
 
-def _closing(night: Night, state: str, plan: Plan | None, closes: str | None,
-             problems: tuple[str, ...] = ()) -> Decision:
+def _closing(
+    night: Night, state: str, plan: Plan | None, closes: str | None, problems: tuple[str, ...] = ()
+) -> Decision:
     """A closed case: its closing notice goes once, on a working night."""
     step = CLOSING_STEP[state]
     if step is None or night.history.has_step(step):

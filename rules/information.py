@@ -1,4 +1,5 @@
 """What counts as "MAPPA information has arrived"."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

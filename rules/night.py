@@ -1,4 +1,5 @@
 """A case on one night, and what is decided for it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -58,11 +59,28 @@ class Night:
             return None, (*found.problems, f"{step}: nobody to send it to")
         return Notice(step, key, found.to, found.cc, found.substitutes), found.problems
 
-    def decision(self, state: str, plan: Plan | None, notice: Notice | None = None,
-                 superseded: tuple[Handled, ...] = (), closes: str | None = None,
-                 problems: tuple[str, ...] = (), next_step: tuple[str | None, date | None] = (None, None)) -> Decision:
+    def decision(
+        self,
+        state: str,
+        plan: Plan | None,
+        notice: Notice | None = None,
+        superseded: tuple[Handled, ...] = (),
+        closes: str | None = None,
+        problems: tuple[str, ...] = (),
+        next_step: tuple[str | None, date | None] = (None, None),
+    ) -> Decision:
         sent = [(h.night, step_rank(h.step), h.step) for h in self.history.handled if not h.superseded]
         if notice:
             sent.append((self.today, step_rank(notice.step), notice.step))
-        return Decision(state, plan, notice, superseded, closes, self.missing, tuple(dict.fromkeys(problems)),
-                        max(sent)[2] if sent else None, *next_step, self.since)
+        return Decision(
+            state,
+            plan,
+            notice,
+            superseded,
+            closes,
+            self.missing,
+            tuple(dict.fromkeys(problems)),
+            max(sent)[2] if sent else None,
+            *next_step,
+            self.since,
+        )

@@ -1,4 +1,5 @@
 """The chase plan for one case: the date of every step, from its planning date P."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -54,8 +55,9 @@ _planning_date = lru_cache(maxsize=1 << 14)(planning_date)
 
 
 @lru_cache(maxsize=1 << 16)
-def _timetable(p: date, r: date, rules: DatePolicy, offsets: tuple[tuple[str, int], ...],
-               calendar: WorkingCalendar) -> tuple[date, date, date, tuple[tuple[str, date], ...]]:
+def _timetable(
+    p: date, r: date, rules: DatePolicy, offsets: tuple[tuple[str, int], ...], calendar: WorkingCalendar
+) -> tuple[date, date, date, tuple[tuple[str, date], ...]]:
     f = calendar.add_working_days(p, -rules.final_warning_working_days_before_release)
     d = max(
         months_before(p, rules.reminder_months_before_release),

@@ -1,4 +1,5 @@
 """Which release date a case is chased against, and the earliest day it could happen."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -67,9 +68,7 @@ def _known(d: date | None, source: str) -> KeyDate | None:
     return None if d is None else KeyDate(d, source)
 
 
-def planning_date(
-    key: KeyDate, calendar: WorkingCalendar, friday_release_days: int
-) -> date:
+def planning_date(key: KeyDate, calendar: WorkingCalendar, friday_release_days: int) -> date:
     """P, the earliest day the person could walk out.
 
     A weekend or bank-holiday release happens on the preceding working day
@@ -78,8 +77,7 @@ def planning_date(
     """
     day = calendar.previous_working_day(key.date)
     if key.source in MOVABLE_SOURCES and (
-        day.weekday() == FRIDAY
-        or calendar.is_bank_holiday(date.fromordinal(day.toordinal() + 1))
+        day.weekday() == FRIDAY or calendar.is_bank_holiday(date.fromordinal(day.toordinal() + 1))
     ):
         return calendar.add_working_days(day, -friday_release_days)
     return day

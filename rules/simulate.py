@@ -2,6 +2,7 @@
 
 Used by simulations and tests; the flow writes the same rows to the outbox.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable

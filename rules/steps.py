@@ -1,4 +1,5 @@
 """Step names, their seniority, and the outbox key that makes each one happen once."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -40,8 +41,8 @@ def step_rank(step: str) -> int:
     """Seniority: the higher, the more senior; escalation-k ranks 1 + k."""
     if step in STEP_RANK:
         return STEP_RANK[step]
-    if step.startswith(ESCALATION) and step[len(ESCALATION):].isdigit():
-        return 1 + int(step[len(ESCALATION):])
+    if step.startswith(ESCALATION) and step[len(ESCALATION) :].isdigit():
+        return 1 + int(step[len(ESCALATION) :])
     raise ValueError(f"unknown step {step!r}")
 
 
@@ -50,9 +51,7 @@ def is_chasing(step: str) -> bool:
     return step in CHASING_STEPS or step.startswith(ESCALATION)
 
 
-def notice_key(
-    prison_number: str, step: str, *, night: date | None = None, cycle: int | None = None
-) -> str:
+def notice_key(prison_number: str, step: str, *, night: date | None = None, cycle: int | None = None) -> str:
     """The outbox key: unique per thing that may be sent once.
 
     A request is keyed by its cycle (a new COM gets a new request), a final

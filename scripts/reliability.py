@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,15 +71,21 @@ def crashes(doc: Doc, folder: Path, random_kills: int) -> bool:
                         tally["kills"] += 1
                         tally["lost"] += trial.tally.lost
                         tally["duplicate e-mails"] += trial.tally.duplicate_emails
-                        bad = (trial.tally.lost or trial.tally.unexpected or trial.rerun_output
-                               or not trial.states_match or not trial.audit_ok
-                               or trial.tally.duplicate_emails > (1 if point == "deliver.after-send" else 0))
+                        bad = (
+                            trial.tally.lost
+                            or trial.tally.unexpected
+                            or trial.rerun_output
+                            or not trial.states_match
+                            or not trial.audit_ok
+                            or trial.tally.duplicate_emails > (1 if point == "deliver.after-send" else 0)
+                        )
                         if bad:
                             ok = False
                             failures.append(f"{kind} {trial.how}: {trial}")
                 for point, tally in per_point.items():
-                    rows.append([kind, point, tally["kills"], tally["not reached"], tally["lost"],
-                                 tally["duplicate e-mails"]])
+                    rows.append(
+                        [kind, point, tally["kills"], tally["not reached"], tally["lost"], tally["duplicate e-mails"]]
+                    )
                 duration = _clean_duration(databases, sink)
                 rng = random.Random(20270420)
                 kills = Counter()
@@ -92,21 +98,35 @@ def crashes(doc: Doc, folder: Path, random_kills: int) -> bool:
                     if trial.tally.lost or trial.tally.duplicate_emails > 1 or not trial.audit_ok or trial.rerun_output:
                         ok = False
                         failures.append(f"{kind} {trial.how}: {trial}")
-                rows.append([kind, f"random SIGKILL within {duration:.1f} s ({kills['died']} died mid-run)",
-                             kills["trials"], kills["trials"] - kills["died"], kills["lost"], kills["duplicate e-mails"]])
+                rows.append(
+                    [
+                        kind,
+                        f"random SIGKILL within {duration:.1f} s ({kills['died']} died mid-run)",
+                        kills["trials"],
+                        kills["trials"] - kills["died"],
+                        kills["lost"],
+                        kills["duplicate e-mails"],
+                    ]
+                )
         finally:
             databases.close()
     expected = len(databases.expected)
-    doc.section("Crashes", f"{SCRIPT} --only crashes",
-                f"A night of {len(h.CASES)} cases in 2-case batches ({expected} notice copies in ~15 e-mails) is "
-                "killed with SIGKILL at each fail point (`MAPPA_FAILPOINT=point@n`, n = 1, 2, 3), or after a random "
-                "delay, then run again. Counted against a clean run on its own database.")
+    doc.section(
+        "Crashes",
+        f"{SCRIPT} --only crashes",
+        f"A night of {len(h.CASES)} cases in 2-case batches ({expected} notice copies in ~15 e-mails) is "
+        "killed with SIGKILL at each fail point (`MAPPA_FAILPOINT=point@n`, n = 1, 2, 3), or after a random "
+        "delay, then run again. Counted against a clean run on its own database.",
+    )
     doc.table(["database", "kill point", "kills", "not reached", "lost", "duplicate e-mails"], rows)
     kills = sum(r[2] - (r[3] if r[1].startswith("random") else 0) for r in rows)
-    doc.say(f"**{kills} kills, {sum(r[4] for r in rows)} notices lost, "
-            f"{sum(r[5] for r in rows)} duplicate e-mails** (all at `deliver.after-send` or a random kill: the "
-            f"message in flight). {'All checks passed.' if ok else 'FAILURES:'}", *failures,
-            f"({time.monotonic() - started:.0f} s)")
+    doc.say(
+        f"**{kills} kills, {sum(r[4] for r in rows)} notices lost, "
+        f"{sum(r[5] for r in rows)} duplicate e-mails** (all at `deliver.after-send` or a random kill: the "
+        f"message in flight). {'All checks passed.' if ok else 'FAILURES:'}",
+        *failures,
+        f"({time.monotonic() - started:.0f} s)",
+    )
     return ok
 
 
@@ -127,29 +147,70 @@ def concurrency(doc: Doc, folder: Path, trials: int) -> bool:
     databases = h.Databases("postgres", folder / "race")
     try:
         with SmtpSink() as sink:
-            for mode, runs, count in (("threads", 2, trials), ("threads", 4, trials),
-                                      ("processes", 2, max(3, trials // 5)), ("processes", 4, max(3, trials // 5))):
+            for mode, runs, count in (
+                ("threads", 2, trials),
+                ("threads", 4, trials),
+                ("processes", 2, max(3, trials // 5)),
+                ("processes", 4, max(3, trials // 5)),
+            ):
                 totals = Counter()
                 for _ in range(count):
                     trial = h.race_trial(databases, sink, runs, mode)
-                    totals.update(trials=1, lost=trial.tally.lost, dup_notices=trial.duplicate_notices,
-                                  dup_deliveries=trial.duplicate_deliveries, dup_emails=trial.tally.duplicate_emails,
-                                  errors=len(trial.errors), broken=int(not (trial.states_match and trial.audit_ok)),
-                                  repeated=trial.repeated_audit_events)
+                    totals.update(
+                        trials=1,
+                        lost=trial.tally.lost,
+                        dup_notices=trial.duplicate_notices,
+                        dup_deliveries=trial.duplicate_deliveries,
+                        dup_emails=trial.tally.duplicate_emails,
+                        errors=len(trial.errors),
+                        broken=int(not (trial.states_match and trial.audit_ok)),
+                        repeated=trial.repeated_audit_events,
+                    )
                     notes += trial.errors
-                ok &= not any(totals[k] for k in ("lost", "dup_notices", "dup_deliveries", "dup_emails", "errors", "broken"))
-                rows.append([mode, runs, totals["trials"], totals["dup_notices"], totals["dup_deliveries"],
-                             totals["dup_emails"], totals["lost"], totals["errors"], totals["repeated"]])
+                ok &= not any(
+                    totals[k] for k in ("lost", "dup_notices", "dup_deliveries", "dup_emails", "errors", "broken")
+                )
+                rows.append(
+                    [
+                        mode,
+                        runs,
+                        totals["trials"],
+                        totals["dup_notices"],
+                        totals["dup_deliveries"],
+                        totals["dup_emails"],
+                        totals["lost"],
+                        totals["errors"],
+                        totals["repeated"],
+                    ]
+                )
     finally:
         databases.close()
-    doc.section("Concurrency", f"{SCRIPT} --only concurrency --trials {trials}",
-                "Runs of the same night started together on PostgreSQL: threads each with its own engine behind a "
-                "barrier, or processes that import first and then wait for the same instant.")
-    doc.table(["mode", "runs at once", "trials", "duplicate notices", "duplicate deliveries", "duplicate e-mails",
-               "lost", "errors", "repeated audit events*"], rows)
-    doc.say("*The run that loses the race writes a second `state-changed` / `case-closed` event for the same change "
-            "(defect, see the end). No duplicate notice or e-mail follows from it.", *notes,
-            f"({time.monotonic() - started:.0f} s)")
+    doc.section(
+        "Concurrency",
+        f"{SCRIPT} --only concurrency --trials {trials}",
+        "Runs of the same night started together on PostgreSQL: threads each with its own engine behind a "
+        "barrier, or processes that import first and then wait for the same instant.",
+    )
+    doc.table(
+        [
+            "mode",
+            "runs at once",
+            "trials",
+            "duplicate notices",
+            "duplicate deliveries",
+            "duplicate e-mails",
+            "lost",
+            "errors",
+            "repeated audit events*",
+        ],
+        rows,
+    )
+    doc.say(
+        "*The run that loses the race writes a second `state-changed` / `case-closed` event for the same change "
+        "(defect, see the end). No duplicate notice or e-mail follows from it.",
+        *notes,
+        f"({time.monotonic() - started:.0f} s)",
+    )
     return ok
 
 
@@ -169,23 +230,55 @@ def outages(doc: Doc, folder: Path) -> bool:
         finally:
             databases.close()
         overtaken_sent = len({key for key, _ in run.sent} & run.never_sendable)
-        good = (run.failed_nights == list(o.DOWN) and not run.unsent and max(run.sent.values()) == 1
-                and not overtaken_sent and not run.unrecorded)
+        good = (
+            run.failed_nights == list(o.DOWN)
+            and not run.unsent
+            and max(run.sent.values()) == 1
+            and not overtaken_sent
+            and not run.unrecorded
+        )
         ok &= good
-        rows.append([kind, f"{o.FIRST} to {o.LAST}", ", ".join(d.isoformat() for d in run.failed_nights),
-                     sum(run.sent.values()), max(run.sent.values()), len(run.unsent), run.withdrawn, run.cancelled,
-                     overtaken_sent])
-    doc.section("Outages", f"{SCRIPT} --only outages",
-                f"24 cases, every working night; the SMTP server down on {', '.join(d.isoformat() for d in o.DOWN)}; "
-                "a release date brought forward and information arriving during the outage.")
-    doc.table(["database", "nights", "nights reported failed", "copies delivered", "most copies of one notice "
-               "to one address", "never delivered", "withdrawn", "cancelled", "withdrawn/cancelled yet sent"], rows)
-    doc.say("Through Prefect: `python -m pytest tests/reliability/test_outages.py -k prefect` (each down night ends "
-            "Failed: \"N notices could not be delivered (M copies): ... connection refused\"; the next sends all).",
-            "Database unreachable at start: `python -m pytest tests/reliability/test_outages.py -k unreachable` "
-            "(PostgreSQL refused or missing database: exit 2, one line, password masked; SQLite folder that cannot "
-            "exist or a file that is not a database: traceback, exit 1 - defects, see the end).",
-            f"({time.monotonic() - started:.0f} s)")
+        rows.append(
+            [
+                kind,
+                f"{o.FIRST} to {o.LAST}",
+                ", ".join(d.isoformat() for d in run.failed_nights),
+                sum(run.sent.values()),
+                max(run.sent.values()),
+                len(run.unsent),
+                run.withdrawn,
+                run.cancelled,
+                overtaken_sent,
+            ]
+        )
+    doc.section(
+        "Outages",
+        f"{SCRIPT} --only outages",
+        f"24 cases, every working night; the SMTP server down on {', '.join(d.isoformat() for d in o.DOWN)}; "
+        "a release date brought forward and information arriving during the outage.",
+    )
+    doc.table(
+        [
+            "database",
+            "nights",
+            "nights reported failed",
+            "copies delivered",
+            "most copies of one notice to one address",
+            "never delivered",
+            "withdrawn",
+            "cancelled",
+            "withdrawn/cancelled yet sent",
+        ],
+        rows,
+    )
+    doc.say(
+        "Through Prefect: `python -m pytest tests/reliability/test_outages.py -k prefect` (each down night ends "
+        'Failed: "N notices could not be delivered (M copies): ... connection refused"; the next sends all).',
+        "Database unreachable at start: `python -m pytest tests/reliability/test_outages.py -k unreachable` "
+        "(PostgreSQL refused or missing database: exit 2, one line, password masked; SQLite folder that cannot "
+        "exist or a file that is not a database: traceback, exit 1 - defects, see the end).",
+        f"({time.monotonic() - started:.0f} s)",
+    )
     return ok
 
 
@@ -204,41 +297,81 @@ def hostile(doc: Doc, folder: Path, megabytes: int) -> bool:
         seconds = time.monotonic() - began
         good = code == 1 and "Traceback" not in err and f"{count // 50} rejected" in out
         ok &= good
-        rows.append([f"{path.stat().st_size / 1e6:.0f} MB", count, code, out.splitlines()[0][:90] if out else err[:90],
-                     f"{peak / 1024:.0f} MB", f"{seconds:.0f} s"])
+        rows.append(
+            [
+                f"{path.stat().st_size / 1e6:.0f} MB",
+                count,
+                code,
+                out.splitlines()[0][:90] if out else err[:90],
+                f"{peak / 1024:.0f} MB",
+                f"{seconds:.0f} s",
+            ]
+        )
         path.unlink()
-    fuzz = subprocess.run([sys.executable, "-m", "pytest", "-q", "tests/reliability/test_hostile_input.py",
-                           "--hypothesis-seed=0", "-p", "no:cacheprovider"], cwd=ROOT, capture_output=True, text=True)
+    fuzz = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "tests/reliability/test_hostile_input.py",
+            "--hypothesis-seed=0",
+            "-p",
+            "no:cacheprovider",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     summary = (fuzz.stdout.strip().splitlines() or ["?"])[-1]
     ok &= fuzz.returncode == 0
-    doc.section("Hostile input", f"{SCRIPT} --only hostile --megabytes {megabytes}",
-                "A releases file of good rows with every 50th first name a formula (`=cmd|' /C calc'!A0`), imported "
-                "with `mappa import releases FILE` in a subprocess; peak RSS from getrusage(RUSAGE_CHILDREN).")
+    doc.section(
+        "Hostile input",
+        f"{SCRIPT} --only hostile --megabytes {megabytes}",
+        "A releases file of good rows with every 50th first name a formula (`=cmd|' /C calc'!A0`), imported "
+        "with `mappa import releases FILE` in a subprocess; peak RSS from getrusage(RUSAGE_CHILDREN).",
+    )
     doc.table(["file", "rows", "exit", "summary", "peak RSS", "time"], rows)
-    doc.say("Hypothesis fuzzing of all four feed kinds (formula cells, control characters, huge fields, impossible "
-            "dates, duplicated keys, short rows; latin-1, UTF-16, binary, empty, headerless, NUL files) and of "
-            f"`mappa record`: `python -m pytest tests/reliability/test_hostile_input.py` -> {summary}",
-            f"({time.monotonic() - started:.0f} s)")
+    doc.say(
+        "Hypothesis fuzzing of all four feed kinds (formula cells, control characters, huge fields, impossible "
+        "dates, duplicated keys, short rows; latin-1, UTF-16, binary, empty, headerless, NUL files) and of "
+        f"`mappa record`: `python -m pytest tests/reliability/test_hostile_input.py` -> {summary}",
+        f"({time.monotonic() - started:.0f} s)",
+    )
     return ok
 
 
 def leaks(doc: Doc, folder: Path) -> bool:
     import sqlite3
 
-    from tests.reliability.leaks import leaks as scan, needles
+    from tests.reliability.leaks import leaks as scan
+    from tests.reliability.leaks import needles
 
     started, secret = time.monotonic(), "Demo-Secret-Probe-42"
     work = folder / "demo"
     work.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAPPA_")}
-    env.update(MAPPA_DATA_DIR=str(work / "var"), MAPPA_SMTP_PASSWORD=secret, PREFECT_HOME=str(work / "prefect"),
-               PYTHONPATH=str(ROOT))
-    done = subprocess.run([sys.executable, "-m", "cli.main", "demo", "--start", "2027-01-04"], cwd=work, env=env,
-                          capture_output=True, text=True, timeout=1800)
-    doc.section("Leaks", f"{SCRIPT} --only leaks",
-                f"`mappa demo` with MAPPA_SMTP_PASSWORD set to a known secret; the names and dates of birth of every "
-                "prisoner it created are searched for in its output, the .eml subjects, the Prefect database (logs, "
-                "artifacts, run state messages) and recorded delivery errors.")
+    env.update(
+        MAPPA_DATA_DIR=str(work / "var"),
+        MAPPA_SMTP_PASSWORD=secret,
+        PREFECT_HOME=str(work / "prefect"),
+        PYTHONPATH=str(ROOT),
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "cli.main", "demo", "--start", "2027-01-04"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    doc.section(
+        "Leaks",
+        f"{SCRIPT} --only leaks",
+        "`mappa demo` with MAPPA_SMTP_PASSWORD set to a known secret; the names and dates of birth of every "
+        "prisoner it created are searched for in its output, the .eml subjects, the Prefect database (logs, "
+        "artifacts, run state messages) and recorded delivery errors.",
+    )
     if done.returncode != 0:
         doc.say(f"`mappa demo` failed (exit {done.returncode}): {done.stderr.strip().splitlines()[-1:]}")
         return False
@@ -247,29 +380,50 @@ def leaks(doc: Doc, folder: Path) -> bool:
         people = db.execute("select first_name, last_name, date_of_birth from prisoners").fetchall()
         errors = "\n".join(str(r[0]) for r in db.execute("select last_error from deliveries"))
     from datetime import date
-    wanted = needles([(f, l) for f, l, _ in people], [date.fromisoformat(str(d)[:10]) for *_, d in people if d], secret)
+
+    wanted = needles(
+        [(first, last) for first, last, _ in people], [date.fromisoformat(str(d)[:10]) for *_, d in people if d], secret
+    )
     shown = {"stdout": done.stdout, "stderr": done.stderr, "delivery errors": errors}
     from email import policy
     from email.parser import BytesParser
+
     emls = list((work / "var").rglob("*.eml"))
-    shown["subjects"] = "\n".join(str(BytesParser(policy=policy.default).parsebytes(p.read_bytes())["Subject"])
-                                  for p in emls)
+    shown["subjects"] = "\n".join(
+        str(BytesParser(policy=policy.default).parsebytes(p.read_bytes())["Subject"]) for p in emls
+    )
     for prefect_db in (work / "prefect").rglob("*.db"):
         with sqlite3.connect(prefect_db) as db:
-            for table, column in (("log", "message"), ("artifact", "data"), ("artifact", "description"),
-                                  ("flow_run_state", "message"), ("task_run_state", "message"), ("flow_run", "name"),
-                                  ("task_run", "name"), ("event_resources", "resource"), ("events", "payload")):
+            for table, column in (
+                ("log", "message"),
+                ("artifact", "data"),
+                ("artifact", "description"),
+                ("flow_run_state", "message"),
+                ("task_run_state", "message"),
+                ("flow_run", "name"),
+                ("task_run", "name"),
+                ("event_resources", "resource"),
+                ("events", "payload"),
+            ):
                 try:
-                    shown[f"prefect {table}.{column}"] = "\n".join(str(r[0]) for r in db.execute(
-                        f"select {column} from {table}"))
+                    shown[f"prefect {table}.{column}"] = "\n".join(
+                        str(r[0]) for r in db.execute(f"select {column} from {table}")
+                    )
                 except sqlite3.Error:
                     pass
     found = scan(shown, wanted)
-    doc.table(["scanned", "size", "leaks"], [[where, f"{len(text):,} chars", sum(f.startswith(where + ':') for f in found)]
-                                             for where, text in shown.items()])
-    doc.say(f"{len(people)} people ({len(wanted)} distinct names/dates searched), {len(emls)} e-mails: "
-            f"**{len(found)} leaks**." + ("" if not found else " " + "; ".join(found[:20])),
-            f"({time.monotonic() - started:.0f} s)")
+    doc.table(
+        ["scanned", "size", "leaks"],
+        [
+            [where, f"{len(text):,} chars", sum(f.startswith(where + ":") for f in found)]
+            for where, text in shown.items()
+        ],
+    )
+    doc.say(
+        f"{len(people)} people ({len(wanted)} distinct names/dates searched), {len(emls)} e-mails: "
+        f"**{len(found)} leaks**." + ("" if not found else " " + "; ".join(found[:20])),
+        f"({time.monotonic() - started:.0f} s)",
+    )
     return not found
 
 
@@ -303,18 +457,25 @@ def main() -> int:
         for part in parts:
             print(f"running {part} ...", flush=True)
             (folder / part).mkdir()
-            runner = {"crashes": lambda: crashes(doc, folder / part, args.random_kills),
-                      "concurrency": lambda: concurrency(doc, folder / part, args.trials),
-                      "outages": lambda: outages(doc, folder / part),
-                      "hostile": lambda: hostile(doc, folder / part, args.megabytes),
-                      "leaks": lambda: leaks(doc, folder / part)}[part]
+            runner = {
+                "crashes": lambda: crashes(doc, folder / part, args.random_kills),
+                "concurrency": lambda: concurrency(doc, folder / part, args.trials),
+                "outages": lambda: outages(doc, folder / part),
+                "hostile": lambda: hostile(doc, folder / part, args.megabytes),
+                "leaks": lambda: leaks(doc, folder / part),
+            }[part]
             results[part] = runner()
             print(f"  {part}: {'ok' if results[part] else 'FAILED'}", flush=True)
-    head = ["# Reliability: measured", "",
-            f"Written by `{SCRIPT}` on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.node()}, "
-            f"{os.cpu_count()} CPUs, Python {platform.python_version()}, databases: {', '.join(KINDS)}. "
-            "The reduced form runs with the tests: `python -m pytest tests/reliability`.", "",
-            "| part | result |", "|---|---|"] + [f"| {p} | {'passed' if ok else 'FAILED'} |" for p, ok in results.items()]
+    head = [
+        "# Reliability: measured",
+        "",
+        f"Written by `{SCRIPT}` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.node()}, "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, databases: {', '.join(KINDS)}. "
+        "The reduced form runs with the tests: `python -m pytest tests/reliability`.",
+        "",
+        "| part | result |",
+        "|---|---|",
+    ] + [f"| {p} | {'passed' if ok else 'FAILED'} |" for p, ok in results.items()]
     args.output.write_text("\n".join(head + [""] + doc.lines + [DEFECTS]), encoding="utf-8")
     print(f"wrote {args.output}")
     return 0 if all(results.values()) else 1

@@ -9,7 +9,7 @@ as it would look on a later night, with the MAPPA information COMs have confirme
 since. Scale 1 is the national workload: 120 prisons, 110 PDUs, 90,000 prisoners.
 """
 
-from synth.write import arrivals, generate
 from synth.profile import Profile
+from synth.write import arrivals, generate
 
 __all__ = ["Profile", "arrivals", "generate"]

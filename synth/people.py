@@ -16,11 +16,38 @@ from synth.names import FIRST_NAMES, SURNAMES
 from synth.places import Prison, ProbationUnit, Staff
 from synth.profile import Profile
 
-RELEASE_COLUMNS = ["prison_number", "first_name", "last_name", "date_of_birth", "establishment_code",
-                   "sentence_type", "crd", "ard", "ped", "hdced", "hdcad", "prrd", "ted", "thd",
-                   "mappa_category", "crn", "released_on"]
-ALLOCATION_COLUMNS = ["prison_number", "crn", "com_name", "com_email", "spo_name", "spo_email", "pdu_code",
-                      "mappa_category", "mappa_level", "mapp_meeting_date", "confirmed_on"]
+RELEASE_COLUMNS = [
+    "prison_number",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "establishment_code",
+    "sentence_type",
+    "crd",
+    "ard",
+    "ped",
+    "hdced",
+    "hdcad",
+    "prrd",
+    "ted",
+    "thd",
+    "mappa_category",
+    "crn",
+    "released_on",
+]
+ALLOCATION_COLUMNS = [
+    "prison_number",
+    "crn",
+    "com_name",
+    "com_email",
+    "spo_name",
+    "spo_email",
+    "pdu_code",
+    "mappa_category",
+    "mappa_level",
+    "mapp_meeting_date",
+    "confirmed_on",
+]
 DATES = ("crd", "ard", "ped", "hdced", "hdcad", "prrd", "ted", "thd")
 
 
@@ -28,20 +55,31 @@ DATES = ("crd", "ard", "ped", "hdced", "hdcad", "prrd", "ted", "thd")
 class Person:
     number: str
     crn: str
-    release: list[str]            # the releases row
+    release: list[str]  # the releases row
     pdu: ProbationUnit
     com: Staff | None
     spo: Staff | None
-    category: int | None = None   # what the COM will confirm (None: not MAPPA-eligible)
+    category: int | None = None  # what the COM will confirm (None: not MAPPA-eligible)
     level: int | None = None
     meeting_date: date | None = None
-    info_on: date | None = None   # category and level arrive
+    info_on: date | None = None  # category and level arrive
     meeting_on: date | None = None  # meeting date arrives (level 2/3)
 
     def allocation(self, as_of: date) -> list[str]:
         com, spo = self.com, self.spo
-        row = [self.number, self.crn, com.name if com else "", com.email if com else "",
-               spo.name if spo else "", spo.email if spo else "", self.pdu.code, "", "", "", ""]
+        row = [
+            self.number,
+            self.crn,
+            com.name if com else "",
+            com.email if com else "",
+            spo.name if spo else "",
+            spo.email if spo else "",
+            self.pdu.code,
+            "",
+            "",
+            "",
+            "",
+        ]
         if self.info_on is None or self.info_on > as_of:
             return row
         confirmed = self.info_on
@@ -76,10 +114,18 @@ class Population:
         category = pick(rng, p.categories) + 1 if eligible else None
         released = key < self.today and rng.random() < p.released_recorded
         born = self.today - timedelta(days=rng.randint(21 * 365, 70 * 365))
-        release = [number, rng.choice(FIRST_NAMES), rng.choice(SURNAMES), born.isoformat(), prison.code, kind,
-                   *(dates[name].isoformat() if name in dates else "" for name in DATES),
-                   str(category) if eligible and rng.random() < p.prison_identified else "",
-                   case_ref, key.isoformat() if released else ""]
+        release = [
+            number,
+            rng.choice(FIRST_NAMES),
+            rng.choice(SURNAMES),
+            born.isoformat(),
+            prison.code,
+            kind,
+            *(dates[name].isoformat() if name in dates else "" for name in DATES),
+            str(category) if eligible and rng.random() < p.prison_identified else "",
+            case_ref,
+            key.isoformat() if released else "",
+        ]
         unit = self.unit(rng, prison)
         com = rng.choice(unit.coms) if rng.random() >= p.no_com else None
         spo = rng.choice(unit.spos) if rng.random() >= p.no_spo else None

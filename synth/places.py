@@ -39,8 +39,13 @@ class ProbationUnit:
 
     def row(self) -> list[str]:
         lower = self.code.lower()
-        return [self.code, self.name, f"pdu.{lower}@{PROBATION}", f"head.pdu.{lower}@{PROBATION}",
-                f"mappa.region{self.region + 1:02d}@{JUSTICE}"]
+        return [
+            self.code,
+            self.name,
+            f"pdu.{lower}@{PROBATION}",
+            f"head.pdu.{lower}@{PROBATION}",
+            f"mappa.region{self.region + 1:02d}@{JUSTICE}",
+        ]
 
 
 def place_names(rng: Random, count: int) -> list[str]:
@@ -50,7 +55,7 @@ def place_names(rng: Random, count: int) -> list[str]:
     names = pool[:count]
     extra = 2
     while len(names) < count:  # more places than combinations: number them, as "Ashbury 2"
-        names += [f"{name} {extra}" for name in pool[:count - len(names)]]
+        names += [f"{name} {extra}" for name in pool[: count - len(names)]]
         extra += 1
     return names
 
@@ -58,8 +63,10 @@ def place_names(rng: Random, count: int) -> list[str]:
 def prisons(rng: Random, count: int) -> list[Prison]:
     names = place_names(rng, count)
     codes = unique_codes(names)
-    return [Prison(code, f"{rng.choice(PRISON_KINDS)} {name}", index % len(REGIONS))
-            for index, (code, name) in enumerate(zip(codes, names))]
+    return [
+        Prison(code, f"{rng.choice(PRISON_KINDS)} {name}", index % len(REGIONS))
+        for index, (code, name) in enumerate(zip(codes, names))
+    ]
 
 
 def staff(index: int) -> Staff:

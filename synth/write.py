@@ -21,9 +21,16 @@ ESTABLISHMENT_COLUMNS = ["code", "name", "omu_mailbox", "head_of_omu_email"]
 PDU_COLUMNS = ["code", "name", "mailbox", "head_email", "mappa_coordinator_email"]
 
 
-def generate(folder: Path | str, *, seed: int = 1, scale: float = 1.0, today: date | None = None,
-             establishments: int | None = None, prisoners: int | None = None,
-             profile: Profile | None = None) -> dict[str, Path]:
+def generate(
+    folder: Path | str,
+    *,
+    seed: int = 1,
+    scale: float = 1.0,
+    today: date | None = None,
+    establishments: int | None = None,
+    prisoners: int | None = None,
+    profile: Profile | None = None,
+) -> dict[str, Path]:
     """Write establishments.csv, pdus.csv, releases.csv and allocations.csv into `folder`.
 
     `scale` multiplies the national prisoner count (90,000); `prisoners` sets it outright.
@@ -39,7 +46,10 @@ def generate(folder: Path | str, *, seed: int = 1, scale: float = 1.0, today: da
     _write(paths["establishments"], ESTABLISHMENT_COLUMNS, (prison.row() for prison in prisons))
     _write(paths["pdus"], PDU_COLUMNS, (unit.row() for unit in units))
     as_of = date.fromisoformat(settings["today"])
-    with _writer(paths["releases"], RELEASE_COLUMNS) as releases, _writer(paths["allocations"], ALLOCATION_COLUMNS) as allocations:
+    with (
+        _writer(paths["releases"], RELEASE_COLUMNS) as releases,
+        _writer(paths["allocations"], ALLOCATION_COLUMNS) as allocations,
+    ):
         for index in range(settings["prisoners"]):
             person = population.person(index)
             releases.writerow(person.release)
@@ -59,8 +69,11 @@ def arrivals(folder: Path | str, seed: int | None = None, *, on_or_before: date,
         raise ValueError(f"{folder} was generated with seed {settings['seed']}, not {seed}")
     population, _, _ = _world(settings)
     path = folder / (name or f"allocations-{on_or_before.isoformat()}.csv")
-    _write(path, ALLOCATION_COLUMNS,
-           (population.person(index).allocation(on_or_before) for index in range(settings["prisoners"])))
+    _write(
+        path,
+        ALLOCATION_COLUMNS,
+        (population.person(index).allocation(on_or_before) for index in range(settings["prisoners"])),
+    )
     return path
 
 
@@ -77,8 +90,14 @@ def _settings(seed, scale, today, establishments, prisoners, profile) -> dict:
         raise ValueError("scale and prisoners must not be negative")
     prisons = establishments or max(1, min(PRISONS, count))
     units = max(2, round(prisons * UNITS / PRISONS))
-    return {"seed": seed, "today": today.isoformat(), "prisoners": count, "establishments": prisons,
-            "pdus": units, "profile": profile.as_dict()}
+    return {
+        "seed": seed,
+        "today": today.isoformat(),
+        "prisoners": count,
+        "establishments": prisons,
+        "pdus": units,
+        "profile": profile.as_dict(),
+    }
 
 
 def _world(settings: dict):
@@ -86,8 +105,9 @@ def _world(settings: dict):
     prisons = places.prisons(rng, settings["establishments"])
     coms_each = max(2, round(settings["prisoners"] / settings["pdus"] / CASES_PER_COM))
     units = places.units(rng, settings["pdus"], coms_each)
-    population = Population(settings["seed"], date.fromisoformat(settings["today"]), prisons, units,
-                            Profile.from_dict(settings["profile"]))
+    population = Population(
+        settings["seed"], date.fromisoformat(settings["today"]), prisons, units, Profile.from_dict(settings["profile"])
+    )
     return population, prisons, units
 
 

@@ -10,8 +10,8 @@ from prefect.utilities.annotations import quote
 
 from chase import night as chase_night
 from chase.fingerprint import record_checked, unchanged_since_checked
-from db.session import session_factory, transaction
 from chase.load import Snapshot
+from db.session import session_factory, transaction
 from tasks import resources
 
 # Cases travel between tasks inside `quote`: Prefect otherwise walks every nested
@@ -30,10 +30,17 @@ def load_cases() -> quote:
 @task(name="check-batch", cache_policy=NO_CACHE, task_run_name="check-batch-{number}")
 def check_batch(snapshots: list[Snapshot], night: date, actor: str, dry_run: bool, number: int):
     """Pass the cases as `quote(batch)`; Prefect unwraps it before calling."""
-    report = chase_night.check_batch(resources.database(), snapshots, night, actor, resources.policy(),
-                                     resources.calendar(), dry_run)
-    get_run_logger().info("batch %d: %d cases, %d notices queued, %d already queued, %d superseded",
-                          number, report.cases, len(report.queued), report.already_queued, report.superseded)
+    report = chase_night.check_batch(
+        resources.database(), snapshots, night, actor, resources.policy(), resources.calendar(), dry_run
+    )
+    get_run_logger().info(
+        "batch %d: %d cases, %d notices queued, %d already queued, %d superseded",
+        number,
+        report.cases,
+        len(report.queued),
+        report.already_queued,
+        report.superseded,
+    )
     return report
 
 

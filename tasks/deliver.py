@@ -28,20 +28,38 @@ def mailer(transport=None) -> Mailer:
 @task(name="deliver-notices", cache_policy=NO_CACHE)
 def deliver_notices(night: date, actor: str) -> dict:
     report = deliver(mailer(), token=actor[:80])
-    get_run_logger().info("delivery: %d e-mails sent; %s", report.messages,
-                          ", ".join(f"{k} {v}" for k, v in sorted(report.counts.items())) or "nothing to send")
+    get_run_logger().info(
+        "delivery: %d e-mails sent; %s",
+        report.messages,
+        ", ".join(f"{k} {v}" for k, v in sorted(report.counts.items())) or "nothing to send",
+    )
     announce(night, report)
-    return {"counts": dict(report.counts), "messages": report.messages, "blocked": report.blocked,
-            "undelivered": report.undelivered, "undelivered_notices": len(report.stuck), "why": report.why()}
+    return {
+        "counts": dict(report.counts),
+        "messages": report.messages,
+        "blocked": report.blocked,
+        "undelivered": report.undelivered,
+        "undelivered_notices": len(report.stuck),
+        "why": report.why(),
+    }
 
 
 def announce(night: date, report: DeliveryReport) -> None:
     """Events operators can hang automations on: prison numbers and steps, never names."""
     resource = {"prefect.resource.id": f"mappa.night.{night}", "prefect.resource.name": f"nightly check {night}"}
     if report.messages:
-        emit_event(event="mappa.notices.sent", resource=resource,
-                   payload={"messages": report.messages, "deliveries": report.counts["sent"],
-                            "notices": sorted({f"{pn}/{step}" for pn, step in report.sent_notices})[:500]})
+        emit_event(
+            event="mappa.notices.sent",
+            resource=resource,
+            payload={
+                "messages": report.messages,
+                "deliveries": report.counts["sent"],
+                "notices": sorted({f"{pn}/{step}" for pn, step in report.sent_notices})[:500],
+            },
+        )
     if report.undelivered:
-        emit_event(event="mappa.notices.undelivered", resource=resource,
-                   payload={"count": report.undelivered, "why": report.why()})
+        emit_event(
+            event="mappa.notices.undelivered",
+            resource=resource,
+            payload={"count": report.undelivered, "why": report.why()},
+        )

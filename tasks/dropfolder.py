@@ -88,25 +88,45 @@ def import_once(kind: str, path: Path) -> FileOutcome:
         earlier = session.get(ImportedFile, sha)
         if earlier is not None:
             when = f"{earlier.imported_at:%Y-%m-%d %H:%M} UTC"
-            return FileOutcome(kind, path.name, sha, DUPLICATE,
-                               message=f"{path.name}: refused: the same content was already imported as {earlier.name} "
-                                       f"({earlier.kind}) on {when}; nothing imported")
+            return FileOutcome(
+                kind,
+                path.name,
+                sha,
+                DUPLICATE,
+                message=f"{path.name}: refused: the same content was already imported as {earlier.name} "
+                f"({earlier.kind}) on {when}; nothing imported",
+            )
         report = import_feed(session, kind, path, actor=f"drop-folder:{kind}:{path.name}")
         outcome = outcome_of(report, sha)
         if not outcome.failed:
-            session.add(ImportedFile(sha256=sha, kind=kind, name=path.name[:255], accepted=outcome.accepted,
-                                     rejected=outcome.rejected, outcome=outcome.outcome))
+            session.add(
+                ImportedFile(
+                    sha256=sha,
+                    kind=kind,
+                    name=path.name[:255],
+                    accepted=outcome.accepted,
+                    rejected=outcome.rejected,
+                    outcome=outcome.outcome,
+                )
+            )
     return outcome
 
 
 def outcome_of(report: ImportReport, sha: str) -> FileOutcome:
     if report.exit_code == 2:
-        return FileOutcome(report.kind, report.file, sha, REFUSED, rows=report.rows,
-                           message=report.summary())
+        return FileOutcome(report.kind, report.file, sha, REFUSED, rows=report.rows, message=report.summary())
     rejections = [{"line": r.line, "column": r.column, "reason": r.reason} for r in report.rejected[:MAX_REPORTED]]
-    return FileOutcome(report.kind, report.file, sha, ROWS_REJECTED if report.rejected else IMPORTED,
-                       rows=report.rows, accepted=report.accepted, rejected=len(report.rejected),
-                       message=report.summary(), rejections=rejections)
+    return FileOutcome(
+        report.kind,
+        report.file,
+        sha,
+        ROWS_REJECTED if report.rejected else IMPORTED,
+        rows=report.rows,
+        accepted=report.accepted,
+        rejected=len(report.rejected),
+        message=report.summary(),
+        rejections=rejections,
+    )
 
 
 def archive(path: Path, outcome: FileOutcome, night: date) -> Path:
@@ -126,10 +146,18 @@ def archive(path: Path, outcome: FileOutcome, night: date) -> Path:
 
 def announce_refusal(outcome: FileOutcome) -> None:
     """An event operators can hang an automation on (file names and counts only)."""
-    emit_event(event="mappa.feed.refused",
-               resource={"prefect.resource.id": f"mappa.feed.{outcome.kind}", "prefect.resource.name": outcome.name},
-               payload={"kind": outcome.kind, "file": outcome.name, "outcome": outcome.outcome,
-                        "reason": outcome.message, "sha256": outcome.sha256, "archived_as": outcome.archived_as})
+    emit_event(
+        event="mappa.feed.refused",
+        resource={"prefect.resource.id": f"mappa.feed.{outcome.kind}", "prefect.resource.name": outcome.name},
+        payload={
+            "kind": outcome.kind,
+            "file": outcome.name,
+            "outcome": outcome.outcome,
+            "reason": outcome.message,
+            "sha256": outcome.sha256,
+            "archived_as": outcome.archived_as,
+        },
+    )
 
 
 def summary_markdown(drop: Path, outcomes: list[FileOutcome], ignored: list[str]) -> str:

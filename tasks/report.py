@@ -17,28 +17,40 @@ MAX_ROWS = 5000
 
 @task(name="publish-night-report", cache_policy=NO_CACHE)
 def publish_night_report(report: NightReport, delivery: dict | None = None) -> None:
-    create_markdown_artifact(key="nightly-summary", markdown=summary_markdown(report, delivery),
-                             description=f"Nightly check {report.night}")
+    create_markdown_artifact(
+        key="nightly-summary", markdown=summary_markdown(report, delivery), description=f"Nightly check {report.night}"
+    )
     rows = [{k: item[k] for k in ("prison_number", "establishment_code", "step", "night")} for item in report.queued]
-    create_table_artifact(key="notices-queued", table=rows[:MAX_ROWS] or [{"prison_number": "", "step": "none queued"}],
-                          description=f"Notices queued on the night of {report.night}")
+    create_table_artifact(
+        key="notices-queued",
+        table=rows[:MAX_ROWS] or [{"prison_number": "", "step": "none queued"}],
+        description=f"Notices queued on the night of {report.night}",
+    )
     if report.closed.get("released-unconfirmed") and not report.dry_run:
-        emit_event(event="mappa.cases.released-unconfirmed",
-                   resource={"prefect.resource.id": f"mappa.night.{report.night}"},
-                   payload={"count": report.closed["released-unconfirmed"]})
+        emit_event(
+            event="mappa.cases.released-unconfirmed",
+            resource={"prefect.resource.id": f"mappa.night.{report.night}"},
+            payload={"count": report.closed["released-unconfirmed"]},
+        )
 
 
 def summary_markdown(report: NightReport, delivery: dict | None) -> str:
     mode = " (dry run: nothing written)" if report.dry_run else ""
     if report.unchanged:
         mode += " (already checked and nothing has changed since: decisions skipped, delivery retried)"
-    lines = [f"# Nightly check {report.night}{mode}", "",
-             f"{report.cases} tracked cases; {len(report.queued)} notices queued; "
-             f"{report.already_queued} already queued by an earlier run; {report.superseded} steps superseded; "
-             f"{report.retired} unsent notices withdrawn or cancelled.", ""]
+    lines = [
+        f"# Nightly check {report.night}{mode}",
+        "",
+        f"{report.cases} tracked cases; {len(report.queued)} notices queued; "
+        f"{report.already_queued} already queued by an earlier run; {report.superseded} steps superseded; "
+        f"{report.retired} unsent notices withdrawn or cancelled.",
+        "",
+    ]
     lines += _table("Notices queued per step", ["step", "notices"], sorted(report.steps().items()))
-    per_prison = [(code, sum(c.values()), ", ".join(f"{s} {n}" for s, n in sorted(c.items())))
-                  for code, c in sorted(report.by_establishment().items())]
+    per_prison = [
+        (code, sum(c.values()), ", ".join(f"{s} {n}" for s, n in sorted(c.items())))
+        for code, c in sorted(report.by_establishment().items())
+    ]
     lines += _table("Per establishment", ["establishment", "notices", "steps"], per_prison)
     lines += _table("Cases by state", ["state", "cases"], sorted(report.states.items()))
     lines += _table("Closed tonight", ["closed as", "cases"], sorted(report.closed.items()))

@@ -24,9 +24,12 @@ def test_the_migrations_match_the_models(engine):
 @pytest.mark.parametrize("statement", ["UPDATE audit_events SET kind = 'x'", "DELETE FROM audit_events"])
 def test_the_database_refuses_to_change_audit_rows(engine, statement):
     with engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO audit_events (seq, at, actor, kind, detail, prev_hash, hash) "
-            "VALUES (1, '2026-11-26 02:00:00', 'test', 'k', '{}', 'a', 'b')"))
+        connection.execute(
+            text(
+                "INSERT INTO audit_events (seq, at, actor, kind, detail, prev_hash, hash) "
+                "VALUES (1, '2026-11-26 02:00:00', 'test', 'k', '{}', 'a', 'b')"
+            )
+        )
     with pytest.raises(DBAPIError, match="append-only"):
         with engine.begin() as connection:
             connection.execute(text(statement))

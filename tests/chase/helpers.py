@@ -30,8 +30,11 @@ def run_nights(engine, first: date, last: date) -> list[NightReport]:
 
 def outbox(engine, *, include_superseded: bool = False) -> list[tuple]:
     with session_factory(engine)() as session:
-        rows = session.execute(select(Notice.prison_number, Notice.step, Notice.night, Notice.status)
-                               .order_by(Notice.night, Notice.prison_number, Notice.step)).all()
+        rows = session.execute(
+            select(Notice.prison_number, Notice.step, Notice.night, Notice.status).order_by(
+                Notice.night, Notice.prison_number, Notice.step
+            )
+        ).all()
     return [tuple(r[:3]) for r in rows if include_superseded or r.status != "superseded"]
 
 

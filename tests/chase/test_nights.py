@@ -23,9 +23,13 @@ def test_example_a_unfolds_night_by_night(engine):
     b.prisoner(engine, "A1234BC", crd=date(2027, 10, 13))
     run_nights(engine, date(2027, 1, 4), date(2027, 10, 20))
     sent = steps_for(engine, "A1234BC")
-    assert sent[:5] == [("request", date(2027, 3, 15)), ("reminder", date(2027, 4, 13)),
-                        ("escalation-1", date(2027, 4, 20)), ("escalation-2", date(2027, 5, 5)),
-                        ("escalation-3", date(2027, 5, 19))]
+    assert sent[:5] == [
+        ("request", date(2027, 3, 15)),
+        ("reminder", date(2027, 4, 13)),
+        ("escalation-1", date(2027, 4, 20)),
+        ("escalation-2", date(2027, 5, 5)),
+        ("escalation-3", date(2027, 5, 19)),
+    ]
     warnings = [night for step, night in sent if step == "final-warning"]
     assert (warnings[0], warnings[-1], len(warnings)) == (date(2027, 9, 29), date(2027, 10, 13), 11)
     assert sent[-1] == ("released-unconfirmed", date(2027, 10, 14))
@@ -92,6 +96,7 @@ def test_a_case_without_a_release_date_is_a_data_problem(engine):
     b.durham(engine)
     b.prisoner(engine, "A1234BC", crd=None)
     report = run_night(engine, date(2027, 3, 15))
-    assert report.problems == [{"prison_number": "A1234BC", "establishment_code": "DMI",
-                                "problem": "no usable release date"}]
+    assert report.problems == [
+        {"prison_number": "A1234BC", "establishment_code": "DMI", "problem": "no usable release date"}
+    ]
     assert report.states["data-problem"] == 1 and report.queued == []

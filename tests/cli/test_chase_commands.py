@@ -35,10 +35,20 @@ def test_check_then_status_and_case_show_the_chase(tracked):
     assert mappa("check", "--as-of", "2027-03-15").exit_code == 0
     rows = json.loads(mappa("status", "--format", "json", "--as-of", "2027-03-16").output)
     a = next(row for row in rows if row["prison_number"] == "A1234BC")
-    assert a == {**a, "state": "requested", "establishment_code": "DMI", "key_date": "2027-10-13",
-                 "planning_date": "2027-10-13", "request_date": "2027-03-15", "due_date": "2027-04-13",
-                 "final_warning_date": "2027-09-29", "last_step": "request", "next_step": "reminder",
-                 "next_step_date": "2027-04-13", "missing": ["category", "level"]}
+    assert a == {
+        **a,
+        "state": "requested",
+        "establishment_code": "DMI",
+        "key_date": "2027-10-13",
+        "planning_date": "2027-10-13",
+        "request_date": "2027-03-15",
+        "due_date": "2027-04-13",
+        "final_warning_date": "2027-09-29",
+        "last_step": "request",
+        "next_step": "reminder",
+        "next_step_date": "2027-04-13",
+        "missing": ["category", "level"],
+    }
     b_row = next(row for row in rows if row["prison_number"] == "B2345CD")
     assert b_row["state"] == "data-problem" and b_row["problems"] == ["no usable release date"]
     case = json.loads(mappa("case", "A1234BC", "--format", "json", "--as-of", "2027-03-16").output)
@@ -48,7 +58,9 @@ def test_check_then_status_and_case_show_the_chase(tracked):
 
 
 def test_status_as_csv_and_table(tracked):
-    assert mappa("status", "--format", "csv").output.splitlines()[0].startswith("prison_number,establishment_code,state")
+    assert (
+        mappa("status", "--format", "csv").output.splitlines()[0].startswith("prison_number,establishment_code,state")
+    )
     assert "A1234BC" in mappa("status", "--establishment", "dmi").output
 
 

@@ -36,8 +36,16 @@ def test_it_shows_the_whole_ladder_and_resets_on_a_second_run(mappa, tmp_path):
     first = mappa("demo", "--start", "2027-01-04")
     assert first.exit_code == 0, first.output
     out = first.output
-    for step in ("request", "reminder", "escalation-1", "escalation-2", "escalation-3", "final-warning",
-                 "resolved", "released-unconfirmed"):
+    for step in (
+        "request",
+        "reminder",
+        "escalation-1",
+        "escalation-2",
+        "escalation-3",
+        "final-warning",
+        "resolved",
+        "released-unconfirmed",
+    ):
         assert re.search(rf"^  {step} +[1-9]", out, re.M), f"no {step} sent:\n{out}"
     assert re.search(r"released without MAPPA confirmation: +[1-9]", out)
     prison_number = re.search(r"mappa case ([A-Z][0-9]{4}[A-Z]{2})", out).group(1)

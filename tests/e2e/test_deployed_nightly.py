@@ -54,7 +54,9 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env | {"DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"} | extra
 
 
-def run(command: list[str], env: dict[str, str], timeout: float = 120, check: bool = True) -> subprocess.CompletedProcess:
+def run(
+    command: list[str], env: dict[str, str], timeout: float = 120, check: bool = True
+) -> subprocess.CompletedProcess:
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
     if check and done.returncode != 0:
         raise AssertionError(f"{' '.join(command)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}")
@@ -81,9 +83,14 @@ def prefect_server(tmp_path_factory):
     port = free_port()
     api = f"http://127.0.0.1:{port}/api"
     log = (home / "server.log").open("w")
-    server = subprocess.Popen([str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port),
-                               "--analytics-off"], cwd=home, env=clean_env(PREFECT_HOME=str(home)),
-                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    server = subprocess.Popen(
+        [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port), "--analytics-off"],
+        cwd=home,
+        env=clean_env(PREFECT_HOME=str(home)),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         template = build_template(tmp_path_factory.mktemp("template"))
         wait_healthy(api, server, home / "server.log")
@@ -113,8 +120,11 @@ def wait_healthy(api: str, server: subprocess.Popen, log: Path, timeout: float =
 def build_template(folder: Path) -> Path:
     """`mappa init` and `mappa import` of the four feeds into a SQLite file each test copies."""
     database = folder / "mappa.db"
-    env = clean_env(MAPPA_DATABASE_URL=f"sqlite:///{database}", MAPPA_DATA_DIR=str(folder / "var"),
-                    PREFECT_HOME=str(folder / "prefect"))
+    env = clean_env(
+        MAPPA_DATABASE_URL=f"sqlite:///{database}",
+        MAPPA_DATA_DIR=str(folder / "var"),
+        PREFECT_HOME=str(folder / "prefect"),
+    )
     run([str(BIN / "mappa"), "init"], env)
     for kind, text in FEEDS.items():
         path = folder / f"{kind}.csv"
@@ -132,9 +142,13 @@ def tracker(prefect_server, tmp_path):
 
     def env(smtp_port: int) -> dict[str, str]:
         return prefect_server["env"] | {
-            "MAPPA_DATABASE_URL": f"sqlite:///{database}", "MAPPA_DATA_DIR": str(tmp_path / "var"),
-            "MAPPA_MAIL_TRANSPORT": "smtp", "MAPPA_SMTP_HOST": "127.0.0.1", "MAPPA_SMTP_PORT": str(smtp_port),
-            "MAPPA_SMTP_SECURITY": "none", "MAPPA_SMTP_TIMEOUT": "5",
+            "MAPPA_DATABASE_URL": f"sqlite:///{database}",
+            "MAPPA_DATA_DIR": str(tmp_path / "var"),
+            "MAPPA_MAIL_TRANSPORT": "smtp",
+            "MAPPA_SMTP_HOST": "127.0.0.1",
+            "MAPPA_SMTP_PORT": str(smtp_port),
+            "MAPPA_SMTP_SECURITY": "none",
+            "MAPPA_SMTP_TIMEOUT": "5",
             "MAPPA_ALLOWED_RECIPIENT_DOMAINS": "justice.gov.uk",
         }
 
@@ -145,9 +159,15 @@ def run_night(night: str, env: dict[str, str], deployment: str = "nightly-check/
     """Queue a run of the deployment for `night`, let one worker pass execute it, return the run."""
     created = run([str(BIN / "prefect"), "deployment", "run", deployment, "--param", f"{param}={night}"], env)
     flow_run_id = RUN_ID.search(created.stdout).group(1)
-    worker = subprocess.Popen([str(BIN / "prefect"), "worker", "start", "--pool", "mappa-pool", "--run-once"],
-                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                              start_new_session=True)
+    worker = subprocess.Popen(
+        [str(BIN / "prefect"), "worker", "start", "--pool", "mappa-pool", "--run-once"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     try:
         output, _ = worker.communicate(timeout=120)
     finally:
@@ -214,19 +234,25 @@ def test_it_imports_the_drop_folder_once_and_fails_on_a_refused_file(prefect_ser
     assert "2 of 3 feed files refused" in message and "already imported as pdus-1.csv" in message, message
     archive = drop / "archive" / NIGHT
     outcomes = {p.name: json.loads(p.read_text())["outcome"] for p in archive.glob("*.report.json")}
-    assert outcomes == {"pdus-1.csv.report.json": "imported", "pdus-2.csv.report.json": "already-processed",
-                        "releases.csv.report.json": "refused"}
+    assert outcomes == {
+        "pdus-1.csv.report.json": "imported",
+        "pdus-2.csv.report.json": "already-processed",
+        "releases.csv.report.json": "refused",
+    }
     assert not list(drop.glob("*.csv"))
     assert refused_feed_events(prefect_server["api"], expected={"pdus-2.csv", "releases.csv"}) >= {
-        "pdus-2.csv", "releases.csv"}
+        "pdus-2.csv",
+        "releases.csv",
+    }
 
 
 def refused_feed_events(api: str, expected: set[str], wait: float = 20.0) -> set[str]:
     """The server stores events a moment after the worker emits them: poll until they are there."""
     deadline, names = time.monotonic() + wait, set()
     while time.monotonic() < deadline:
-        events = httpx.post(f"{api}/events/filter", timeout=10,
-                            json={"filter": {"event": {"name": ["mappa.feed.refused"]}}}).json()["events"]
+        events = httpx.post(
+            f"{api}/events/filter", timeout=10, json={"filter": {"event": {"name": ["mappa.feed.refused"]}}}
+        ).json()["events"]
         names = {e["resource"]["prefect.resource.name"] for e in events}
         if names >= expected:
             break

@@ -10,15 +10,27 @@ from sqlalchemy import select
 from db.models import AuditEvent
 from db.session import session_factory
 
-RELEASES = ("prison_number,first_name,last_name,date_of_birth,establishment_code,sentence_type,"
-            "crd,ard,ped,hdced,hdcad,prrd,ted,thd,mappa_category,crn,released_on")
+RELEASES = (
+    "prison_number,first_name,last_name,date_of_birth,establishment_code,sentence_type,"
+    "crd,ard,ped,hdced,hdcad,prrd,ted,thd,mappa_category,crn,released_on"
+)
 
 
 def release(prison_number="A1234BC", **values) -> str:
     """One releases row in RELEASES order; defaults make a valid determinate case."""
-    row = dict.fromkeys(RELEASES.split(","), "") | {
-        "prison_number": prison_number, "first_name": "Jo", "last_name": "Bloggs", "date_of_birth": "01/02/1980",
-        "establishment_code": "DMI", "sentence_type": "determinate", "crd": "2027-10-13"} | values
+    row = (
+        dict.fromkeys(RELEASES.split(","), "")
+        | {
+            "prison_number": prison_number,
+            "first_name": "Jo",
+            "last_name": "Bloggs",
+            "date_of_birth": "01/02/1980",
+            "establishment_code": "DMI",
+            "sentence_type": "determinate",
+            "crd": "2027-10-13",
+        }
+        | values
+    )
     return ",".join(row.values())
 
 

@@ -15,22 +15,34 @@ def refusal(engine, kind, path) -> str:
 
 def test_it_refuses_unreadable_files_and_writes_nothing(engine, feed_file, tmp_path):
     cases = {
-        "missing column": (feed_file("a.csv", "prison_number,first_name,last_name", "A1234BC,Jo,Bloggs"),
-                           "the header row lacks the required column(s) date_of_birth, establishment_code, "
-                           "sentence_type, crd, ard, ped, hdced, hdcad, prrd, ted, thd, mappa_category, crn, released_on: "
-                           "is this the releases feed?"),
-        "not utf-8": (feed_file("b.csv", RELEASES, release(first_name="Zoë"), encoding="latin-1"),
-                      "it is not UTF-8 text (near line 1): save it from the spreadsheet as 'CSV UTF-8'"),
+        "missing column": (
+            feed_file("a.csv", "prison_number,first_name,last_name", "A1234BC,Jo,Bloggs"),
+            "the header row lacks the required column(s) date_of_birth, establishment_code, "
+            "sentence_type, crd, ard, ped, hdced, hdcad, prrd, ted, thd, mappa_category, crn, released_on: "
+            "is this the releases feed?",
+        ),
+        "not utf-8": (
+            feed_file("b.csv", RELEASES, release(first_name="Zoë"), encoding="latin-1"),
+            "it is not UTF-8 text (near line 1): save it from the spreadsheet as 'CSV UTF-8'",
+        ),
         "empty": (_write(tmp_path / "c.csv", b""), "the file is empty"),
-        "blank first line": (feed_file("d.csv", "", RELEASES, release()),
-                             "the first line must be the header row naming the columns"),
-        "binary junk": (_write(tmp_path / "e.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))),
-                        "it is not UTF-8 text (near line 1): save it from the spreadsheet as 'CSV UTF-8'"),
-        "zeros": (_write(tmp_path / "f.csv", b"\x00" * 5000),
-                  "the first line has control characters: this is not a CSV file"),
+        "blank first line": (
+            feed_file("d.csv", "", RELEASES, release()),
+            "the first line must be the header row naming the columns",
+        ),
+        "binary junk": (
+            _write(tmp_path / "e.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))),
+            "it is not UTF-8 text (near line 1): save it from the spreadsheet as 'CSV UTF-8'",
+        ),
+        "zeros": (
+            _write(tmp_path / "f.csv", b"\x00" * 5000),
+            "the first line has control characters: this is not a CSV file",
+        ),
         "no such file": (tmp_path / "missing.csv", "cannot read it (No such file or directory)"),
-        "column twice": (feed_file("g.csv", RELEASES + ",Prison Number", release() + ",A1234BC"),
-                         "the header names column prison_number twice"),
+        "column twice": (
+            feed_file("g.csv", RELEASES + ",Prison Number", release() + ",A1234BC"),
+            "the header names column prison_number twice",
+        ),
     }
     for name, (path, reason) in cases.items():
         assert refusal(engine, "releases", path) == reason, name
@@ -41,7 +53,8 @@ def test_a_file_of_another_kind_is_refused(engine, feed_file):
     releases = feed_file("releases.csv", RELEASES, release())
     assert refusal(engine, "allocations", releases) == (
         "the header row has none of the columns com_name, com_email, spo_name, spo_email, pdu_code, mappa_level, "
-        "mapp_meeting_date: is this the allocations feed?")
+        "mapp_meeting_date: is this the allocations feed?"
+    )
     pdus = feed_file("pdus.csv", "code,name,mailbox", "DMI,Durham PDU,pdu@justice.gov.uk")
     assert refusal(engine, "establishments", pdus).startswith("the header row has none of the columns omu_mailbox")
     assert table(engine, Establishment, "code") == []

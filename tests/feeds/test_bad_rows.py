@@ -10,26 +10,27 @@ from tests.feeds.conftest import RELEASES, events, release, table
 
 def test_a_mixed_file_lands_exactly_its_good_rows_and_reports_exactly_its_bad_ones(engine, feed_file):
     path = feed_file(
-        "releases.csv", RELEASES,
-        release("A0001AA"),                                     # 2
-        release("A001AA"),                                      # 3
-        release("A0003AA", crd="13/31/2027"),                   # 4
-        release("A0004AA", ard="31/02/2027"),                   # 5
-        release("A0005AA", establishment_code="DM1"),           # 6
-        release("A0006AA", crn="X36220"),                       # 7
-        release("a0001aa"),                                     # 8
-        "",                                                     # 9: blank, skipped
+        "releases.csv",
+        RELEASES,
+        release("A0001AA"),  # 2
+        release("A001AA"),  # 3
+        release("A0003AA", crd="13/31/2027"),  # 4
+        release("A0004AA", ard="31/02/2027"),  # 5
+        release("A0005AA", establishment_code="DM1"),  # 6
+        release("A0006AA", crn="X36220"),  # 7
+        release("a0001aa"),  # 8
+        "",  # 9: blank, skipped
         release("A0007AA", first_name="=HYPERLINK(1)"),  # 10
-        release("A0008AA", last_name="Blo\x07ggs"),             # 11
-        release("A0009AA", ped="1" * 10_001),                   # 12
-        release("A0010AA") + ",extra",                          # 13
-        release("A0011AA", first_name='"Jo\nAnne"'),            # 14-15
-        release("A0012AA", sentence_type="life"),               # 16
-        release("A0013AA", mappa_category="5"),                 # 17
-        release("A0014AA", first_name="J" * 101),               # 18
-        "x" * (MAX_LINE + 10),                                  # 19
+        release("A0008AA", last_name="Blo\x07ggs"),  # 11
+        release("A0009AA", ped="1" * 10_001),  # 12
+        release("A0010AA") + ",extra",  # 13
+        release("A0011AA", first_name='"Jo\nAnne"'),  # 14-15
+        release("A0012AA", sentence_type="life"),  # 16
+        release("A0013AA", mappa_category="5"),  # 17
+        release("A0014AA", first_name="J" * 101),  # 18
+        "x" * (MAX_LINE + 10),  # 19
         release("A0015AA", crd="1/2/2027", sentence_type="RECALL"),  # 20
-        release("A0016AA"),                                     # 21
+        release("A0016AA"),  # 21
     )
     report = import_feed(engine, "releases", path)
     assert [(r.line, r.column, r.reason) for r in report.rejected] == [
@@ -59,14 +60,19 @@ def test_a_mixed_file_lands_exactly_its_good_rows_and_reports_exactly_its_bad_on
     assert report.rejection_lines(limit=2) == [
         "releases.csv:3: column prison_number: not a prison number: 'A001AA' (expected like A1234BC)",
         "releases.csv:4: column crd: not a date: '13/31/2027' has no month 31 (dates are day first: DD/MM/YYYY)",
-        "... and 13 more"]
+        "... and 13 more",
+    ]
     assert not any("Jo" in r.reason or "Blo" in r.reason for r in report.rejected)
 
 
 def test_bad_allocation_rows_do_not_echo_addresses(engine, feed_file):
-    path = feed_file("allocations.csv", "prison_number,com_name,com_email,pdu_code",
-                     "A1234BC,Jane Doe,jane doe@justice.gov.uk,N07", "B2345CD,Al,al@justice.gov.uk,N 07!",
-                     "C3456DE,Al,al@justice.gov.uk,N07")
+    path = feed_file(
+        "allocations.csv",
+        "prison_number,com_name,com_email,pdu_code",
+        "A1234BC,Jane Doe,jane doe@justice.gov.uk,N07",
+        "B2345CD,Al,al@justice.gov.uk,N 07!",
+        "C3456DE,Al,al@justice.gov.uk,N07",
+    )
     report = import_feed(engine, "allocations", path)
     assert [(r.line, r.column, r.reason) for r in report.rejected] == [
         (2, "com_email", "not one plain e-mail address (expected like name@justice.gov.uk)"),

@@ -26,21 +26,29 @@ def mappa(mappa_env):
 
 def test_import_exits_0_1_or_2_and_lists_rejections(mappa, feed_file, tmp_path):
     good = mappa("import", "releases", feed_file("good.csv", RELEASES, release("A1234BC")))
-    assert (good.exit_code, good.stdout) == (0, "good.csv: 1 rows: 1 accepted (1 new, 0 updated, 0 unchanged), 0 rejected\n")
+    assert (good.exit_code, good.stdout) == (
+        0,
+        "good.csv: 1 rows: 1 accepted (1 new, 0 updated, 0 unchanged), 0 rejected\n",
+    )
 
     mixed = feed_file("mixed.csv", RELEASES, release("A1234BC"), release("B2345CD", crd="13/31/2027"))
     result = mappa("import", "releases", mixed, "--report", tmp_path / "report.csv")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         "mixed.csv: 2 rows: 1 accepted (0 new, 0 updated, 1 unchanged), 1 rejected",
-        "mixed.csv:3: column crd: not a date: '13/31/2027' has no month 31 (dates are day first: DD/MM/YYYY)"]
+        "mixed.csv:3: column crd: not a date: '13/31/2027' has no month 31 (dates are day first: DD/MM/YYYY)",
+    ]
     with (tmp_path / "report.csv").open(newline="") as stream:
-        assert list(csv.reader(stream)) == [["file", "line", "column", "reason"], [
-            "mixed.csv", "3", "crd", "not a date: '13/31/2027' has no month 31 (dates are day first: DD/MM/YYYY)"]]
+        assert list(csv.reader(stream)) == [
+            ["file", "line", "column", "reason"],
+            ["mixed.csv", "3", "crd", "not a date: '13/31/2027' has no month 31 (dates are day first: DD/MM/YYYY)"],
+        ]
 
     refused = mappa("import", "releases", feed_file("bad.csv", "prison_number", "A1234BC"))
     assert refused.exit_code == 2 and refused.stdout == ""
-    assert refused.stderr.startswith("mappa: bad.csv: refused, nothing imported: the header row lacks the required column(s)")
+    assert refused.stderr.startswith(
+        "mappa: bad.csv: refused, nothing imported: the header row lacks the required column(s)"
+    )
 
 
 def test_record_says_what_is_still_missing(mappa, feed_file):
@@ -65,7 +73,11 @@ def test_record_refuses_bad_input_with_one_clear_line(mappa, feed_file):
 
 def test_the_mappa_command_has_import_and_record(mappa_env, feed_file):
     path = feed_file("releases.csv", RELEASES, release("A1234BC"), release("A12"))
-    done = subprocess.run([str(MAPPA), "import", "releases", str(path)], capture_output=True, text=True,
-                          env=os.environ.copy(), timeout=60)
+    done = subprocess.run(
+        [str(MAPPA), "import", "releases", str(path)], capture_output=True, text=True, env=os.environ.copy(), timeout=60
+    )
     assert done.returncode == 1, done.stderr
-    assert done.stdout.splitlines()[-1] == "releases.csv:3: column prison_number: not a prison number: 'A12' (expected like A1234BC)"
+    assert (
+        done.stdout.splitlines()[-1]
+        == "releases.csv:3: column prison_number: not a prison number: 'A12' (expected like A1234BC)"
+    )

@@ -40,7 +40,10 @@ def test_a_night_queues_sends_and_reports_without_names(nightly_env, smtp_sink, 
     state = nightly_check(as_of=date(2027, 3, 15), return_state=True)
     assert state.is_completed(), state.message
     report = state.result()
-    assert sorted((q["prison_number"], q["step"]) for q in report.queued) == [("A1234BC", "request"), ("B2345CD", "request")]
+    assert sorted((q["prison_number"], q["step"]) for q in report.queued) == [
+        ("A1234BC", "request"),
+        ("B2345CD", "request"),
+    ]
     with get_client(sync_client=True) as client:
         run = client.read_flow_run(state.state_details.flow_run_id)
     assert run.name == "nightly-check-2027-03-15"
@@ -59,7 +62,7 @@ def test_undelivered_notices_fail_the_run_after_committing_and_go_next_night(nig
     state = nightly_check(as_of=date(2027, 3, 15), return_state=True)
     assert state.is_failed()
     assert state.message.startswith("2 notices could not be delivered (4 copies): 4 retry-later")
-    assert len(outbox(nightly_env)) == 2            # the decisions were committed all the same
+    assert len(outbox(nightly_env)) == 2  # the decisions were committed all the same
     smtp_sink.start()
     monkeypatch.setenv("MAPPA_SMTP_PORT", str(smtp_sink.port))
     get_settings.cache_clear()
@@ -81,8 +84,9 @@ def test_more_data_problems_than_the_threshold_fail_the_run(nightly_env, monkeyp
     b.prisoner(nightly_env, "C3456DE", crd=None)
     state = nightly_check(as_of=date(2027, 3, 15), return_state=True)
     assert state.is_failed()
-    assert state.message == ("1 data problems, more than MAPPA_DATA_PROBLEM_THRESHOLD=0: "
-                             "see the nightly-summary artifact")
+    assert state.message == (
+        "1 data problems, more than MAPPA_DATA_PROBLEM_THRESHOLD=0: see the nightly-summary artifact"
+    )
 
 
 def test_a_rerun_with_nothing_changed_skips_the_decisions(nightly_env, smtp_sink):

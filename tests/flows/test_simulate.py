@@ -33,14 +33,20 @@ def arrive(engine, numbers: list[str], seed: int = 7) -> None:
     for number in numbers:
         if rng.random() < 0.33:
             level = rng.choice([1, 1, 1, 2, 0])
-            b.information(engine, number, category=2, level=level,
-                          meeting_date=MIDDLE if level == 2 and rng.random() < 0.5 else None, on=MIDDLE)
+            b.information(
+                engine,
+                number,
+                category=2,
+                level=level,
+                meeting_date=MIDDLE if level == 2 and rng.random() < 0.5 else None,
+                on=MIDDLE,
+            )
 
 
 def every_night_separately(url: str, first: date, last: date) -> None:
     night = first
     while night <= last:
-        engine = make_engine(url)   # a fresh process-like start each night: nothing carried over in memory
+        engine = make_engine(url)  # a fresh process-like start each night: nothing carried over in memory
         run_night(engine, night)
         engine.dispose()
         night += timedelta(days=1)

@@ -8,8 +8,16 @@ import pytest
 
 from config.settings import load_settings
 from notifications.preview import preview
-from notifications.transports import (ConsoleTransport, FileTransport, MemoryTransport, PermanentDeliveryError,
-                                      SmtpTransport, TransientDeliveryError, make_transport, send_with_retry)
+from notifications.transports import (
+    ConsoleTransport,
+    FileTransport,
+    MemoryTransport,
+    PermanentDeliveryError,
+    SmtpTransport,
+    TransientDeliveryError,
+    make_transport,
+    send_with_retry,
+)
 
 
 def test_the_file_transport_writes_one_parseable_eml_per_message(tmp_path):
@@ -68,8 +76,9 @@ def test_the_memory_transport_keeps_messages_and_fails_on_request():
     assert len(transport.sent) == 1 and pauses == [1, 2]
 
 
-@pytest.mark.parametrize("kind, cls", [("file", FileTransport), ("console", ConsoleTransport),
-                                       ("memory", MemoryTransport)])
+@pytest.mark.parametrize(
+    "kind, cls", [("file", FileTransport), ("console", ConsoleTransport), ("memory", MemoryTransport)]
+)
 def test_make_transport_follows_the_settings(kind, cls, tmp_path):
     assert isinstance(make_transport(load_settings(mail_transport=kind, data_dir=tmp_path)), cls)
 
@@ -77,12 +86,22 @@ def test_make_transport_follows_the_settings(kind, cls, tmp_path):
 def test_make_transport_builds_smtp_with_the_secret_read_late(tmp_path):
     secret = tmp_path / "password"
     secret.write_text("first\n")
-    settings = load_settings(mail_transport="smtp", smtp_host="relay.justice.gov.uk", smtp_port=587,
-                             smtp_username="tracker", smtp_password_file=secret, smtp_timeout=5)
+    settings = load_settings(
+        mail_transport="smtp",
+        smtp_host="relay.justice.gov.uk",
+        smtp_port=587,
+        smtp_username="tracker",
+        smtp_password_file=secret,
+        smtp_timeout=5,
+    )
     transport = make_transport(settings)
     assert isinstance(transport, SmtpTransport)
     assert (transport.host, transport.port, transport.security, transport.timeout) == (
-        "relay.justice.gov.uk", 587, "starttls", 5)
+        "relay.justice.gov.uk",
+        587,
+        "starttls",
+        5,
+    )
     secret.write_text("rotated\n")
     assert transport._secret() == "rotated" and "rotated" not in repr(transport)
 
@@ -90,10 +109,15 @@ def test_make_transport_builds_smtp_with_the_secret_read_late(tmp_path):
 def test_make_transport_can_take_smtp_settings_from_a_prefect_email_block(monkeypatch):
     from prefect_email import EmailServerCredentials
 
-    block = EmailServerCredentials(username="tracker", password="from-block", smtp_server="relay.justice.gov.uk",
-                                   smtp_type="SSL")
+    block = EmailServerCredentials(
+        username="tracker", password="from-block", smtp_server="relay.justice.gov.uk", smtp_type="SSL"
+    )
     monkeypatch.setattr(EmailServerCredentials, "load", lambda name, **kw: block if name == "mappa-smtp" else None)
     transport = make_transport(load_settings(mail_transport="smtp", smtp_credentials_block="mappa-smtp"))
     assert (transport.host, transport.port, transport.security, transport.username) == (
-        "relay.justice.gov.uk", 465, "ssl", "tracker")
+        "relay.justice.gov.uk",
+        465,
+        "ssl",
+        "tracker",
+    )
     assert transport._secret() == "from-block" and "from-block" not in repr(transport)

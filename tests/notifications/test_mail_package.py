@@ -8,11 +8,14 @@ PACKAGE = Path(notifications.__file__).parent
 
 
 def test_the_package_imports_neither_sqlalchemy_nor_prefect():
-    code = ("import sys, notifications.compose, notifications.transports, notifications.preview, "
-            "notifications.addresses\n"
-            "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'prefect'}))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                            cwd=PACKAGE.parent)
+    code = (
+        "import sys, notifications.compose, notifications.transports, notifications.preview, "
+        "notifications.addresses\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'prefect'}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=PACKAGE.parent
+    )
     assert result.stdout.strip() == "[]"
 
 

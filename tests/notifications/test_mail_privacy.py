@@ -1,7 +1,7 @@
 """Data protection: no names in subjects or headers, and no way to add a header or a recipient."""
 
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -12,13 +12,17 @@ from notifications.transports import SmtpTransport
 from tests.support.notices import COM, delivery
 
 SENDER = "mappa-tracker@justice.gov.uk"
-FIXED = {"message_id": "<fixed@justice.gov.uk>", "sent_at": datetime(2027, 4, 20, 1, 0, tzinfo=timezone.utc)}
+FIXED = {"message_id": "<fixed@justice.gov.uk>", "sent_at": datetime(2027, 4, 20, 1, 0, tzinfo=UTC)}
 names = st.one_of(st.none(), st.text(max_size=40))
 
 
 def renamed(envelope, first, last):
-    return replace(envelope, deliveries=tuple(
-        replace(d, item=replace(d.item, first_name=first, last_name=last)) for d in envelope.deliveries))
+    return replace(
+        envelope,
+        deliveries=tuple(
+            replace(d, item=replace(d.item, first_name=first, last_name=last)) for d in envelope.deliveries
+        ),
+    )
 
 
 @settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
@@ -31,8 +35,10 @@ def test_no_header_depends_on_a_name(step, first, last):
 
 
 @settings(max_examples=40, deadline=None, database=None)
-@given(first=st.text(alphabet="abcdefghijklmnopqrstuvwxyzQXZ", min_size=4, max_size=12),
-       last=st.text(alphabet="abcdefghijklmnopqrstuvwxyzQXZ", min_size=4, max_size=12))
+@given(
+    first=st.text(alphabet="abcdefghijklmnopqrstuvwxyzQXZ", min_size=4, max_size=12),
+    last=st.text(alphabet="abcdefghijklmnopqrstuvwxyzQXZ", min_size=4, max_size=12),
+)
 def test_a_name_never_appears_in_a_subject(first, last):
     first, last = "Qz" + first, "Xq" + last  # no accidental match with "HMP Durham" or a step name
     for step in ("request", "final-warning"):
@@ -45,8 +51,10 @@ SCRIPT = "<script>alert(1)</script>"
 
 
 def test_a_hostile_name_adds_no_header_or_recipient_and_is_escaped(smtp_sink):
-    deliveries = [delivery(1, first_name=HOSTILE, last_name=SCRIPT, establishment_name="HMP X\r\nBcc: y@example.com"),
-                  delivery(2, prison_number="B2345CD\r\nBcc: z@example.com", first_name=SCRIPT)]
+    deliveries = [
+        delivery(1, first_name=HOSTILE, last_name=SCRIPT, establishment_name="HMP X\r\nBcc: y@example.com"),
+        delivery(2, prison_number="B2345CD\r\nBcc: z@example.com", first_name=SCRIPT),
+    ]
     (envelope,) = envelopes(deliveries)
     with SmtpTransport(smtp_sink.host, smtp_sink.port, security="none", local_hostname="localhost") as transport:
         transport.send(render(envelope, sender=SENDER))

@@ -6,8 +6,7 @@ import pytest
 
 from notifications.compose import envelopes, render
 from notifications.preview import preview
-from notifications.transports import (PermanentDeliveryError, SmtpTransport, TransientDeliveryError,
-                                      send_with_retry)
+from notifications.transports import PermanentDeliveryError, SmtpTransport, TransientDeliveryError, send_with_retry
 from tests.support.notices import COM, OMU, delivery
 from tests.support.smtp import SmtpSink, free_port
 
@@ -20,8 +19,12 @@ def transport_to(sink, **options):
 
 
 def test_a_digest_arrives_as_one_message_with_the_headers_and_both_parts(smtp_sink):
-    (envelope,) = envelopes([delivery(1, step="escalation-1", prison_number="A1234BC"),
-                             delivery(2, step="reminder", prison_number="B2345CD")])
+    (envelope,) = envelopes(
+        [
+            delivery(1, step="escalation-1", prison_number="A1234BC"),
+            delivery(2, step="reminder", prison_number="B2345CD"),
+        ]
+    )
     sent = render(envelope, sender=SENDER)
     with transport_to(smtp_sink) as transport:
         transport.send(sent)
@@ -34,7 +37,7 @@ def test_a_digest_arrives_as_one_message_with_the_headers_and_both_parts(smtp_si
     assert received["Auto-Submitted"] == "auto-generated"
     assert received.get_content_type() == "multipart/alternative"
     assert "B2345CD" in received.get_body(("plain",)).get_content()
-    assert "<th scope=\"row\">" in received.get_body(("html",)).get_content()
+    assert '<th scope="row">' in received.get_body(("html",)).get_content()
 
 
 def test_one_connection_carries_the_whole_batch_and_per_case_mode_sends_one_each(smtp_sink):

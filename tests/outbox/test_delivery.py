@@ -20,8 +20,14 @@ NIGHT = date(2027, 3, 15)
 
 def mailer(engine, sink, **changes) -> Mailer:
     transport = SmtpTransport(sink.host, sink.port, security="none", timeout=changes.pop("timeout", 5))
-    options = dict(engine=engine, transport=transport, sender="mappa-tracker@justice.gov.uk",
-                   allowed_domains=ALLOWED, digest_for=lambda code: True, sleep=lambda seconds: None)
+    options = dict(
+        engine=engine,
+        transport=transport,
+        sender="mappa-tracker@justice.gov.uk",
+        allowed_domains=ALLOWED,
+        digest_for=lambda code: True,
+        sleep=lambda seconds: None,
+    )
     return Mailer(**{**options, **changes})
 
 
@@ -98,19 +104,30 @@ def test_a_recipient_outside_the_allow_list_is_held_blocked(engine, smtp_sink):
     b.prisoner(engine, "A1234BC", crd=date(2027, 10, 13))
     with session_factory(engine)() as session, session.begin():
         from db.models import Allocation
+
         session.get(Allocation, "A1234BC").com_email = "someone@gmail.com"
     run_night(engine, NIGHT)
     report = deliver(mailer(engine, smtp_sink), "run-1")
-    assert report.blocked == [{"prison_number": "A1234BC", "step": "request",
-                               "reason": "domain gmail.com is not in MAPPA_ALLOWED_RECIPIENT_DOMAINS"}]
+    assert report.blocked == [
+        {
+            "prison_number": "A1234BC",
+            "step": "request",
+            "reason": "domain gmail.com is not in MAPPA_ALLOWED_RECIPIENT_DOMAINS",
+        }
+    ]
     assert [m["To"] for m in smtp_sink.messages] == ["omu.dmi@justice.gov.uk"]
     assert statuses(engine) == {"A1234BC/request/1": "blocked"}
 
 
 def test_header_injection_through_a_name_is_impossible(engine, smtp_sink):
     b.durham(engine)
-    b.prisoner(engine, "A1234BC", crd=date(2027, 10, 13), first_name="Eve\r\nBcc: x@example.com",
-               last_name="<script>alert(1)</script>")
+    b.prisoner(
+        engine,
+        "A1234BC",
+        crd=date(2027, 10, 13),
+        first_name="Eve\r\nBcc: x@example.com",
+        last_name="<script>alert(1)</script>",
+    )
     run_night(engine, NIGHT)
     deliver(mailer(engine, smtp_sink), "run-1")
     assert len(smtp_sink.messages) == 2
@@ -125,11 +142,12 @@ def test_information_arriving_before_sending_cancels_the_notice(engine, smtp_sin
     b.prisoner(engine, "A1234BC", crd=date(2027, 10, 13))
     run_night(engine, date(2027, 3, 15))
     deliver(mailer(engine, smtp_sink), "run-1")
-    run_night(engine, date(2027, 4, 13))        # the reminder is queued...
+    run_night(engine, date(2027, 4, 13))  # the reminder is queued...
     b.information(engine, "A1234BC", category=2, level=1, on=date(2027, 4, 13))
     with session_factory(engine)() as session, session.begin():
         from db.models import Case
-        session.get(Case, "A1234BC").closed_state = "complete"   # ...and the case closes before the mailer runs
+
+        session.get(Case, "A1234BC").closed_state = "complete"  # ...and the case closes before the mailer runs
     smtp_sink.clear()
     deliver(mailer(engine, smtp_sink), "run-2")
     assert smtp_sink.messages == []

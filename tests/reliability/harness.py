@@ -27,8 +27,8 @@ from tests.reliability.night_entry import mailer
 from tests.support import builders as b
 
 ROOT = Path(__file__).resolve().parents[2]
-SETUP_NIGHT = date(2027, 3, 15)     # requests go out for the October releases
-NIGHT = date(2027, 4, 20)           # escalations, a superseded reminder, final warnings, a resolution, new requests
+SETUP_NIGHT = date(2027, 3, 15)  # requests go out for the October releases
+NIGHT = date(2027, 4, 20)  # escalations, a superseded reminder, final warnings, a resolution, new requests
 KILLED = -signal.SIGKILL
 
 # (prison number, CRD, COM, SPO, prison, pdu); names are invented and distinctive, for the leak scan.
@@ -41,10 +41,15 @@ CASES = [
     ("F6789GH", date(2027, 10, 20), None, None, "LEI", "N03LDS"),
     ("G7890HJ", date(2027, 5, 7), "com.six", "spo.three", "LEI", "N03LDS"),
 ]
-NAMES = {"A1234BC": ("Oswaldine", "Threepwood"), "B2345CD": ("Marisol", "Vantablack"),
-         "C3456DE": ("Evander", "Quillfeather"), "D4567EF": ("Perpetua", "Gravesend"),
-         "E5678FG": ("Lysander", "Mockingbird"), "F6789GH": ("Ottoline", "Fairweather"),
-         "G7890HJ": ("Barnabus", "Kettleworth")}
+NAMES = {
+    "A1234BC": ("Oswaldine", "Threepwood"),
+    "B2345CD": ("Marisol", "Vantablack"),
+    "C3456DE": ("Evander", "Quillfeather"),
+    "D4567EF": ("Perpetua", "Gravesend"),
+    "E5678FG": ("Lysander", "Mockingbird"),
+    "F6789GH": ("Ottoline", "Fairweather"),
+    "G7890HJ": ("Barnabus", "Kettleworth"),
+}
 BIRTH = date(1979, 2, 28)
 
 
@@ -54,8 +59,18 @@ def build_cases(engine) -> None:
     b.pdu(engine, "N03LDS")
     for number, crd, com, spo, prison, pdu in CASES:
         first, last = NAMES[number]
-        b.prisoner(engine, number, crd=crd, com=com, spo=spo, establishment=prison, pdu_code=pdu,
-                   first_name=first, last_name=last, date_of_birth=BIRTH)
+        b.prisoner(
+            engine,
+            number,
+            crd=crd,
+            com=com,
+            spo=spo,
+            establishment=prison,
+            pdu_code=pdu,
+            first_name=first,
+            last_name=last,
+            date_of_birth=BIRTH,
+        )
 
 
 def prepare(engine, sink) -> None:
@@ -68,6 +83,7 @@ def prepare(engine, sink) -> None:
 
 
 # -- what arrived ---------------------------------------------------------------------------------
+
 
 def pairs_of(message, envelope) -> set[tuple[str, str]]:
     """(recipient, "A1234BC/step") for every notice an e-mail carried to its one recipient."""
@@ -83,9 +99,9 @@ def received(sink) -> list[set[tuple[str, str]]]:
 class Tally:
     expected: int
     lost: int = 0
-    duplicate_emails: int = 0        # e-mails that repeated a (notice, recipient) already received
+    duplicate_emails: int = 0  # e-mails that repeated a (notice, recipient) already received
     duplicate_pairs: int = 0
-    unexpected: int = 0              # (notice, recipient) the clean run never sent
+    unexpected: int = 0  # (notice, recipient) the clean run never sent
     lost_pairs: list = field(default_factory=list)
 
 
@@ -115,11 +131,24 @@ def audit_ok(engine) -> bool:
 
 # -- the nightly process ------------------------------------------------------------------------
 
-def night_env(url: str, port: int, *, failpoint: str | None = None, start_at: float | None = None,
-              batch: int = 2, night: date = NIGHT) -> dict:
+
+def night_env(
+    url: str,
+    port: int,
+    *,
+    failpoint: str | None = None,
+    start_at: float | None = None,
+    batch: int = 2,
+    night: date = NIGHT,
+) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MAPPA_", "RELIABILITY_"))}
-    env.update(MAPPA_DATABASE_URL=url, RELIABILITY_NIGHT=night.isoformat(), RELIABILITY_SMTP_PORT=str(port),
-               RELIABILITY_BATCH=str(batch), PYTHONPATH=str(ROOT))
+    env.update(
+        MAPPA_DATABASE_URL=url,
+        RELIABILITY_NIGHT=night.isoformat(),
+        RELIABILITY_SMTP_PORT=str(port),
+        RELIABILITY_BATCH=str(batch),
+        PYTHONPATH=str(ROOT),
+    )
     if failpoint:
         env["MAPPA_FAILPOINT"] = failpoint
     if start_at:
@@ -128,9 +157,14 @@ def night_env(url: str, port: int, *, failpoint: str | None = None, start_at: fl
 
 
 def start_night(url: str, port: int, **options) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "tests.reliability.night_entry"], cwd=ROOT,
-                            env=night_env(url, port, **options), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.reliability.night_entry"],
+        cwd=ROOT,
+        env=night_env(url, port, **options),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def run_night_process(url: str, port: int, timeout: float = 120, **options) -> tuple[int, str]:
@@ -141,10 +175,11 @@ def run_night_process(url: str, port: int, timeout: float = 120, **options) -> t
 
 # -- trials ----------------------------------------------------------------------------------------
 
+
 @dataclass
 class CrashTrial:
     database: str
-    how: str                 # "MAPPA_FAILPOINT=...", or "random kill after N ms"
+    how: str  # "MAPPA_FAILPOINT=...", or "random kill after N ms"
     died: bool
     tally: Tally
     states_match: bool
@@ -217,8 +252,9 @@ class Databases:
         self.factory.close()
 
 
-def crash_trial(databases: Databases, sink, *, failpoint: str | None = None,
-                kill_after: float | None = None) -> CrashTrial:
+def crash_trial(
+    databases: Databases, sink, *, failpoint: str | None = None, kill_after: float | None = None
+) -> CrashTrial:
     """Tonight dies (a fail point, or SIGKILL after `kill_after` seconds), then runs again cleanly."""
     url = databases.prepared()
     expected, expected_states, database = databases.expected, databases.expected_states, databases.kind
@@ -234,9 +270,15 @@ def crash_trial(databases: Databases, sink, *, failpoint: str | None = None,
     died = process.returncode == KILLED
     code, output = run_again(url, sink.port)
     how = f"MAPPA_FAILPOINT={failpoint}" if failpoint else f"SIGKILL after {kill_after * 1000:.0f} ms"
-    trial = CrashTrial(database, how, died, tally(expected, received(sink)),
-                       notice_states(engine) == expected_states, audit_ok(engine),
-                       output if code else "")
+    trial = CrashTrial(
+        database,
+        how,
+        died,
+        tally(expected, received(sink)),
+        notice_states(engine) == expected_states,
+        audit_ok(engine),
+        output if code else "",
+    )
     engine.dispose()
     databases.factory.drop(url)
     sink.clear()
@@ -256,16 +298,17 @@ def run_again(url: str, port: int) -> tuple[int, str]:
 
 # -- concurrency ----------------------------------------------------------------------------------
 
+
 @dataclass
 class RaceTrial:
     runs: int
     mode: str
     tally: Tally
-    duplicate_notices: int        # two live notices for the same case, step and night
-    duplicate_deliveries: int     # two deliveries of one notice to one address
+    duplicate_notices: int  # two live notices for the same case, step and night
+    duplicate_deliveries: int  # two deliveries of one notice to one address
     states_match: bool
     audit_ok: bool
-    repeated_audit_events: int    # the same case event written by two runs (noise in the trail, not a duplicate e-mail)
+    repeated_audit_events: int  # the same case event written by two runs (noise in the trail, not a duplicate e-mail)
     errors: list[str] = field(default_factory=list)
 
 
@@ -275,9 +318,16 @@ def race_trial(databases: Databases, sink, runs: int, mode: str = "threads") -> 
     sink.clear()
     errors = _race_threads(url, sink.port, runs) if mode == "threads" else _race_processes(url, sink.port, runs)
     engine = make_engine(url)
-    trial = RaceTrial(runs, mode, tally(databases.expected, received(sink)), *_duplicates(engine),
-                      notice_states(engine) == databases.expected_states, audit_ok(engine),
-                      _repeated_events(engine), errors)
+    trial = RaceTrial(
+        runs,
+        mode,
+        tally(databases.expected, received(sink)),
+        *_duplicates(engine),
+        notice_states(engine) == databases.expected_states,
+        audit_ok(engine),
+        _repeated_events(engine),
+        errors,
+    )
     engine.dispose()
     databases.factory.drop(url)
     sink.clear()
@@ -307,7 +357,7 @@ def _race_threads(url: str, port: int, runs: int) -> list[str]:
 
 
 def _race_processes(url: str, port: int, runs: int) -> list[str]:
-    start_at = time.time() + 3.0    # every process imports first, then waits for the same instant
+    start_at = time.time() + 3.0  # every process imports first, then waits for the same instant
     processes = [start_night(url, port, start_at=start_at) for _ in range(runs)]
     errors = []
     for number, process in enumerate(processes):
@@ -326,10 +376,14 @@ def _duplicates(engine) -> tuple[int, int]:
         notices = session.execute(
             select(Notice.prison_number, Notice.step, Notice.night, func.count())
             .where(Notice.status != "superseded")
-            .group_by(Notice.prison_number, Notice.step, Notice.night).having(func.count() > 1)).all()
+            .group_by(Notice.prison_number, Notice.step, Notice.night)
+            .having(func.count() > 1)
+        ).all()
         deliveries = session.execute(
             select(Delivery.notice_id, func.lower(Delivery.address), func.count())
-            .group_by(Delivery.notice_id, func.lower(Delivery.address)).having(func.count() > 1)).all()
+            .group_by(Delivery.notice_id, func.lower(Delivery.address))
+            .having(func.count() > 1)
+        ).all()
     return sum(row[-1] - 1 for row in notices), sum(row[-1] - 1 for row in deliveries)
 
 
@@ -337,8 +391,10 @@ def _repeated_events(engine) -> int:
     from db.models import AuditEvent
 
     with session_factory(engine)() as session:
-        rows = session.execute(select(AuditEvent.prison_number, AuditEvent.kind, AuditEvent.detail)
-                               .where(AuditEvent.kind.in_(("case-tracked", "state-changed", "data-problem",
-                                                           "re-planned", "case-closed")))).all()
+        rows = session.execute(
+            select(AuditEvent.prison_number, AuditEvent.kind, AuditEvent.detail).where(
+                AuditEvent.kind.in_(("case-tracked", "state-changed", "data-problem", "re-planned", "case-closed"))
+            )
+        ).all()
     seen = Counter((pn, kind, repr(sorted(detail.items()))) for pn, kind, detail in rows)
     return sum(n - 1 for n in seen.values() if n > 1)

@@ -15,5 +15,5 @@ def needles(names: list[tuple[str, str]], births: list[date], secret: str) -> se
 
 
 def leaks(haystacks: dict[str, str], wanted: set[str]) -> list[str]:
-    """"where: needle" for each needle found in each haystack."""
+    """ "where: needle" for each needle found in each haystack."""
     return sorted(f"{where}: {needle}" for where, text in haystacks.items() for needle in wanted if needle in text)

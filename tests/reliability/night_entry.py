@@ -30,8 +30,14 @@ SENDER = "mappa-tracker@justice.gov.uk"
 
 def mailer(engine, port: int, book) -> Mailer:
     transport = SmtpTransport("127.0.0.1", port, security="none", timeout=5)
-    return Mailer(engine=engine, transport=transport, sender=SENDER, allowed_domains=ALLOWED,
-                  digest_for=lambda code: book.for_establishment(code).delivery.digest, sleep=lambda s: None)
+    return Mailer(
+        engine=engine,
+        transport=transport,
+        sender=SENDER,
+        allowed_domains=ALLOWED,
+        digest_for=lambda code: book.for_establishment(code).delivery.digest,
+        sleep=lambda s: None,
+    )
 
 
 def run(url: str, night: date, port: int, batch: int, actor: str) -> dict:
@@ -43,8 +49,7 @@ def run(url: str, night: date, port: int, batch: int, actor: str) -> dict:
         queued, already = queued + len(report.queued), already + report.already_queued
     delivery = deliver(mailer(engine, port, book), token=actor)
     engine.dispose()
-    return {"queued": queued, "already": already, "messages": delivery.messages,
-            "undelivered": delivery.undelivered}
+    return {"queued": queued, "already": already, "messages": delivery.messages, "undelivered": delivery.undelivered}
 
 
 def main() -> None:
@@ -53,8 +58,13 @@ def main() -> None:
         time.sleep(max(0.0, start_at - time.time()))
     night = date.fromisoformat(os.environ["RELIABILITY_NIGHT"])
     actor = f"reliability {night} pid {os.getpid()}"
-    result = run(os.environ["MAPPA_DATABASE_URL"], night, int(os.environ["RELIABILITY_SMTP_PORT"]),
-                 int(os.environ.get("RELIABILITY_BATCH") or 2), actor)
+    result = run(
+        os.environ["MAPPA_DATABASE_URL"],
+        night,
+        int(os.environ["RELIABILITY_SMTP_PORT"]),
+        int(os.environ.get("RELIABILITY_BATCH") or 2),
+        actor,
+    )
     print(json.dumps(result))
 
 

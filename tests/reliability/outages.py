@@ -29,18 +29,19 @@ MOVED = {"K1023AA": (date(2027, 4, 20), date(2027, 5, 3))}
 def build(engine, cases: int = 24) -> None:
     b.durham(engine)
     for n in range(cases):
-        b.prisoner(engine, f"K{1000 + n}AA", crd=date(2027, 5, 3) + timedelta(days=7 * n),
-                   com=f"com.{n}", spo=f"spo.{n % 3}")
+        b.prisoner(
+            engine, f"K{1000 + n}AA", crd=date(2027, 5, 3) + timedelta(days=7 * n), com=f"com.{n}", spo=f"spo.{n % 3}"
+        )
 
 
 @dataclass
 class OutageRun:
-    failed_nights: list[date] = field(default_factory=list)      # nights whose delivery reported undelivered notices
+    failed_nights: list[date] = field(default_factory=list)  # nights whose delivery reported undelivered notices
     reasons: dict = field(default_factory=dict)
-    sent: Counter = field(default_factory=Counter)                 # (notice key, recipient) -> e-mails received
-    unrecorded: int = 0                                            # e-mails received that no delivery row records
-    never_sendable: set = field(default_factory=set)              # notice keys withdrawn, cancelled or superseded
-    unsent: list = field(default_factory=list)                     # notices still not sent at the end
+    sent: Counter = field(default_factory=Counter)  # (notice key, recipient) -> e-mails received
+    unrecorded: int = 0  # e-mails received that no delivery row records
+    never_sendable: set = field(default_factory=set)  # notice keys withdrawn, cancelled or superseded
+    unsent: list = field(default_factory=list)  # notices still not sent at the end
     withdrawn: int = 0
     cancelled: int = 0
 
@@ -99,4 +100,3 @@ def _settle(engine, sink, result: OutageRun) -> None:
             result.unsent.append((notice.key, notice.status))
     result.withdrawn = sum(n.status == "withdrawn" for n in notices)
     result.cancelled = sum(n.status == "cancelled" for n in notices)
-

@@ -38,7 +38,7 @@ def test_a_run_that_loses_the_race_writes_no_second_account_of_the_same_change(e
 
     h.build_cases(engine)
     run_night(engine, h.SETUP_NIGHT)
-    first, second = load_cases(engine), load_cases(engine)      # both runs load before either writes
+    first, second = load_cases(engine), load_cases(engine)  # both runs load before either writes
     check_batch(engine, first, h.NIGHT, "run 1", BOOK, CALENDAR)
     check_batch(engine, second, h.NIGHT, "run 2", BOOK, CALENDAR)
     assert h._repeated_events(engine) == 0

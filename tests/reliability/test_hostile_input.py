@@ -21,9 +21,12 @@ from feeds.kinds import FEEDS
 from tests.reliability import hostile as x
 
 KINDS = sorted(FEEDS)
-FUZZ = settings(max_examples=12, deadline=None, derandomize=True,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                       HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def rows_strategy(kind: str):
@@ -89,14 +92,20 @@ def test_any_mix_of_hostile_rows_is_reported_and_the_good_rows_land(kind, sqlite
 
 
 SPOILERS = {
-    "latin-1": lambda text: (text.replace("Example", "Élan").replace("Firstname", "Zoë").replace("Com Name", "Nämé")
-                             .replace("PDU ", "PDÜ ").encode("latin-1")),
+    "latin-1": lambda text: (
+        text.replace("Example", "Élan")
+        .replace("Firstname", "Zoë")
+        .replace("Com Name", "Nämé")
+        .replace("PDU ", "PDÜ ")
+        .encode("latin-1")
+    ),
     "utf-16": lambda text: text.encode("utf-16"),
     "binary": lambda text: bytes(random.Random(1).randrange(256) for _ in range(4000)),
     "empty": lambda text: b"",
     "no header": lambda text: text.split("\r\n", 1)[1].encode(),
-    "header twice the key": lambda text: (text.split("\r\n", 1)[0] + "," + text.split(",", 1)[0] + "\r\n"
-                                          + text.split("\r\n", 1)[1]).encode(),
+    "header twice the key": lambda text: (
+        text.split("\r\n", 1)[0] + "," + text.split(",", 1)[0] + "\r\n" + text.split("\r\n", 1)[1]
+    ).encode(),
     "nul in header": lambda text: b"\x00" + text.encode(),
     "invalid utf-8 late": lambda text: text.encode() + b"\xff\xfe broken\r\n",
 }
@@ -120,8 +129,11 @@ def test_a_spoiled_file_is_refused_whole_and_writes_nothing(kind, spoiler, sqlit
 def test_the_command_never_shows_a_traceback_and_exits_0_1_or_2(kind, sqlite_url, tmp_path):
     rows = [x.good_row(kind, n) for n in range(1, 6)]
     rows[2][FEEDS[kind].columns[1].name] = x.FORMULAS[0]
-    files = {"mixed.csv": x.csv_text(kind, rows).encode(), "latin1.csv": "code,naïve\r\n".encode("latin-1"),
-             "missing.csv": None}
+    files = {
+        "mixed.csv": x.csv_text(kind, rows).encode(),
+        "latin1.csv": "code,naïve\r\n".encode("latin-1"),
+        "missing.csv": None,
+    }
     for name, content in files.items():
         if content is not None:
             (tmp_path / name).write_bytes(content)
@@ -131,7 +143,7 @@ def test_the_command_never_shows_a_traceback_and_exits_0_1_or_2(kind, sqlite_url
     code, out, err, _ = x.mappa(["import", kind, str(tmp_path / "mixed.csv")], sqlite_url, tmp_path / "var")
     assert code == 1 and "mixed.csv:4: column" in out
     if FEEDS[kind].columns[1].parse.__name__ == "parse_name":
-        assert "cmd" not in out + err                 # a name is never echoed in a reason
+        assert "cmd" not in out + err  # a name is never echoed in a reason
 
 
 def test_a_few_megabytes_import_in_bounded_memory_with_every_hostile_row_named(sqlite_url, tmp_path):
@@ -143,15 +155,39 @@ def test_a_few_megabytes_import_in_bounded_memory_with_every_hostile_row_named(s
     assert peak_kb < 250_000, f"peak RSS {peak_kb} kB"
 
 
-RECORD_ARGS = st.lists(st.one_of(
-    st.sampled_from(["--category", "--level", "--meeting-date", "--on", "--by", "--not-eligible"]),
-    st.sampled_from(["2", "0", "9", "-1", "31/02/2027", "2099-01-01", "=cmd|' /C calc'!A0", "a\x1bb", "x" * 5000,
-                     "A1234BC", "@SUM(1)", "", "01/03/2027", "J Smith", "Zoë O'Brien"]),
-), max_size=8)
+RECORD_ARGS = st.lists(
+    st.one_of(
+        st.sampled_from(["--category", "--level", "--meeting-date", "--on", "--by", "--not-eligible"]),
+        st.sampled_from(
+            [
+                "2",
+                "0",
+                "9",
+                "-1",
+                "31/02/2027",
+                "2099-01-01",
+                "=cmd|' /C calc'!A0",
+                "a\x1bb",
+                "x" * 5000,
+                "A1234BC",
+                "@SUM(1)",
+                "",
+                "01/03/2027",
+                "J Smith",
+                "Zoë O'Brien",
+            ]
+        ),
+    ),
+    max_size=8,
+)
 
 
-@settings(max_examples=10, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=10,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(args=RECORD_ARGS, number=st.sampled_from(["A1234BC", "a1234bc", "Z9999ZZ", "=1+1", "A1234BC\x07", ""]))
 def test_mappa_record_answers_any_arguments_without_a_traceback(recording, args, number):
     code, out, err = recording(["record", number, *args])
@@ -169,11 +205,15 @@ def test_mappa_record_as_a_user_runs_it_reports_what_is_missing(sqlite_url, tmp_
     b.durham(engine)
     b.prisoner(engine, "A1234BC")
     engine.dispose()
-    code, out, err, _ = x.mappa(["record", "a1234bc", "--by", "J Smith", "--level", "2", "--meeting-date", "01/03/2027"],
-                                sqlite_url, tmp_path / "var")
+    code, out, err, _ = x.mappa(
+        ["record", "a1234bc", "--by", "J Smith", "--level", "2", "--meeting-date", "01/03/2027"],
+        sqlite_url,
+        tmp_path / "var",
+    )
     assert code == 0 and "still missing" in out and "Traceback" not in err
-    code, out, err, _ = x.mappa(["record", "A1234BC", "--by", "=cmd|' /C calc'!A0", "--level", "2"],
-                                sqlite_url, tmp_path / "var")
+    code, out, err, _ = x.mappa(
+        ["record", "A1234BC", "--by", "=cmd|' /C calc'!A0", "--level", "2"], sqlite_url, tmp_path / "var"
+    )
     assert code == 2 and "Traceback" not in err and err.strip().count("\n") == 0
 
 

@@ -13,7 +13,7 @@ from db.session import make_engine
 from tests.reliability import harness as h
 from tests.reliability import outages
 
-BACK_BY = date(2027, 5, 7)   # the full run goes on to outages.LAST
+BACK_BY = date(2027, 5, 7)  # the full run goes on to outages.LAST
 
 
 def test_three_nights_without_smtp_then_every_notice_goes_exactly_once(databases, smtp_sink):
@@ -24,9 +24,9 @@ def test_three_nights_without_smtp_then_every_notice_goes_exactly_once(databases
     assert run.failed_nights == list(outages.DOWN)
     assert all("connection refused" in why for why in run.reasons.values())
     assert run.unsent == [] and run.unrecorded == 0
-    assert max(run.sent.values()) == 1                                   # no copy of any notice twice
-    assert run.withdrawn >= 2 and run.cancelled >= 1                     # the outage did overtake notices...
-    assert not {key for key, _ in run.sent} & run.never_sendable         # ...and none of those ever went
+    assert max(run.sent.values()) == 1  # no copy of any notice twice
+    assert run.withdrawn >= 2 and run.cancelled >= 1  # the outage did overtake notices...
+    assert not {key for key, _ in run.sent} & run.never_sendable  # ...and none of those ever went
 
 
 @pytest.fixture
@@ -51,7 +51,8 @@ def point_at(monkeypatch, port: int) -> None:
 
 
 def test_each_night_without_smtp_ends_failed_in_prefect_and_the_fourth_sends_everything(
-        flow_env, smtp_sink, monkeypatch):
+    flow_env, smtp_sink, monkeypatch
+):
     from flows.nightly import nightly_check
     from tests.support.smtp import free_port
 
@@ -70,11 +71,15 @@ def test_each_night_without_smtp_ends_failed_in_prefect_and_the_fourth_sends_eve
     sent = {"/".join(key.split("/")[:2]) for key, status in states.items() if status == "sent"}
     assert {item for pairs in arrived for _, item in pairs} == sent
 
+
 SECRET = "Sup3rSecretPw"
 UNREACHABLE = [
     pytest.param(f"postgresql://mappa:{SECRET}@127.0.0.1:1/mappa", "127.0.0.1:1/mappa", id="postgres-refused"),
-    pytest.param(f"postgresql://postgres:{SECRET}@127.0.0.1:5432/no_such_database", "no_such_database",
-                 id="postgres-no-such-database"),
+    pytest.param(
+        f"postgresql://postgres:{SECRET}@127.0.0.1:5432/no_such_database",
+        "no_such_database",
+        id="postgres-no-such-database",
+    ),
     pytest.param("sqlite:////dev/null/mappa.db", "/dev/null/mappa.db", id="sqlite-folder-cannot-exist"),
     pytest.param("sqlite:///{tmp}/not-a-database.db", "not-a-database.db", id="sqlite-file-not-a-database"),
 ]
@@ -85,10 +90,21 @@ def test_an_unreachable_database_fails_in_one_clear_line_and_changes_nothing(url
     (tmp_path / "not-a-database.db").write_text("a spreadsheet saved in the wrong place\n")
     before = sorted(tmp_path.rglob("*"))
     env = h.night_env(url.format(tmp=tmp_path), smtp_sink.port)
-    env.update(MAPPA_DATA_DIR=str(tmp_path / "var"), MAPPA_MAIL_TRANSPORT="smtp", MAPPA_SMTP_HOST="127.0.0.1",
-               MAPPA_SMTP_PORT=str(smtp_sink.port), MAPPA_SMTP_SECURITY="none")
-    done = subprocess.run([sys.executable, "-m", "cli.main", "check", "--as-of", "2027-03-15"], cwd=h.ROOT,
-                          env=env, capture_output=True, text=True, timeout=120)
+    env.update(
+        MAPPA_DATA_DIR=str(tmp_path / "var"),
+        MAPPA_MAIL_TRANSPORT="smtp",
+        MAPPA_SMTP_HOST="127.0.0.1",
+        MAPPA_SMTP_PORT=str(smtp_sink.port),
+        MAPPA_SMTP_SECURITY="none",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "cli.main", "check", "--as-of", "2027-03-15"],
+        cwd=h.ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2, done.stderr[-500:]
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("mappa: cannot reach the database") and named in lines[0]

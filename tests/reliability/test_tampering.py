@@ -20,12 +20,15 @@ def trail(engine):
     return engine
 
 
-@pytest.mark.parametrize("statement", [
-    "update audit_events set actor = 'someone else' where seq = 3",
-    "update audit_events set detail = '{}'",
-    "delete from audit_events where seq = (select max(seq) from audit_events)",
-    "delete from audit_events",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "update audit_events set actor = 'someone else' where seq = 3",
+        "update audit_events set detail = '{}'",
+        "delete from audit_events where seq = (select max(seq) from audit_events)",
+        "delete from audit_events",
+    ],
+)
 def test_audit_rows_cannot_be_updated_or_deleted_through_the_database(trail, statement):
     with pytest.raises(DatabaseError, match="append-only"):
         with trail.begin() as connection:
@@ -53,13 +56,19 @@ def behind_the_triggers(engine, statement: str) -> None:
             install_audit_guard(connection)
 
 
-@pytest.mark.parametrize(("statement", "row", "why"), [
-    ("update audit_events set detail = '{\"to\": [\"nobody@justice.gov.uk\"]}' where seq = 9", 9, "altered"),
-    ("update audit_events set prison_number = 'Z9999ZZ' where seq = 4", 4, "altered"),
-    ("update audit_events set at = at where seq = 2; update audit_events set actor = 'a clerk' where seq = 2", 2,
-     "altered"),
-    ("delete from audit_events where seq = 5", 5, "missing"),
-])
+@pytest.mark.parametrize(
+    ("statement", "row", "why"),
+    [
+        ('update audit_events set detail = \'{"to": ["nobody@justice.gov.uk"]}\' where seq = 9', 9, "altered"),
+        ("update audit_events set prison_number = 'Z9999ZZ' where seq = 4", 4, "altered"),
+        (
+            "update audit_events set at = at where seq = 2; update audit_events set actor = 'a clerk' where seq = 2",
+            2,
+            "altered",
+        ),
+        ("delete from audit_events where seq = 5", 5, "missing"),
+    ],
+)
 def test_a_row_changed_behind_the_triggers_is_named_by_audit_verify(trail, db_url, tmp_path, statement, row, why):
     code, out, err, _ = x.mappa(["audit", "verify"], db_url, tmp_path / "var")
     assert code == 0 and "intact" in out
@@ -68,5 +77,5 @@ def test_a_row_changed_behind_the_triggers_is_named_by_audit_verify(trail, db_ur
     code, out, err, _ = x.mappa(["audit", "verify"], db_url, tmp_path / "var")
     assert code == 1 and "Traceback" not in err
     assert f"BROKEN at row {row}:" in err and why in err
-    with trail.connect() as connection:        # and the guard is back on
+    with trail.connect() as connection:  # and the guard is back on
         assert connection.execute(text("select count(*) from audit_events")).scalar() > 0

@@ -1,4 +1,5 @@
 """Small builders for rules tests: a case with everyone known unless stated."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -24,11 +25,18 @@ def d(text: str) -> date:
     return date.fromisoformat(text)
 
 
-def case(crd: str | None = None, *, info: Information = Information(), people: People = PEOPLE,
-         released_on: str | None = None, **dates: str) -> CaseFacts:
+def case(
+    crd: str | None = None,
+    *,
+    info: Information = Information(),
+    people: People = PEOPLE,
+    released_on: str | None = None,
+    **dates: str,
+) -> CaseFacts:
     """A determinate case keyed on `crd` unless other dates are given."""
-    release = ReleaseDates(crd=d(crd) if crd else None,
-                           **{k: (d(v) if k != "sentence_type" else v) for k, v in dates.items()})
+    release = ReleaseDates(
+        crd=d(crd) if crd else None, **{k: (d(v) if k != "sentence_type" else v) for k, v in dates.items()}
+    )
     return CaseFacts("A1234BC", "DMI", release, d(released_on) if released_on else None, info, people)
 
 

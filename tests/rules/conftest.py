@@ -1,4 +1,5 @@
 """Fixtures for the pure rules: the real England and Wales calendar, the shipped policy."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """The worked examples of docs/domain.md, replayed night by night from the first tracked night to P + 3."""
+
 from datetime import timedelta
 
 import pytest
@@ -22,18 +23,49 @@ def final_warnings(result):
     return [n.isoformat() for n, _ in result.notices("final-warning")]
 
 
-@pytest.mark.parametrize("crd, since, until, expected, first_fw, closing", [
-    ("2027-10-13", "2027-01-04", "2027-10-16",
-     [("2027-03-15", "request"), ("2027-04-13", "reminder"), ("2027-04-20", "escalation-1"),
-      ("2027-05-05", "escalation-2"), ("2027-05-19", "escalation-3"), ("2027-10-14", "released-unconfirmed")],
-     "2027-09-29", "2027-10-14"),
-    ("2027-12-25", "2027-01-04", "2027-12-25",
-     [("2027-05-24", "request"), ("2027-06-22", "reminder"), ("2027-06-29", "escalation-1"),
-      ("2027-07-13", "escalation-2"), ("2027-07-27", "escalation-3"), ("2027-12-23", "released-unconfirmed")],
-     "2027-12-08", "2027-12-23"),
-    ("2027-03-31", "2027-03-01", "2027-04-03",
-     [("2027-03-01", "request"), ("2027-04-01", "released-unconfirmed")], "2027-03-15", "2027-04-01"),
-])
+@pytest.mark.parametrize(
+    "crd, since, until, expected, first_fw, closing",
+    [
+        (
+            "2027-10-13",
+            "2027-01-04",
+            "2027-10-16",
+            [
+                ("2027-03-15", "request"),
+                ("2027-04-13", "reminder"),
+                ("2027-04-20", "escalation-1"),
+                ("2027-05-05", "escalation-2"),
+                ("2027-05-19", "escalation-3"),
+                ("2027-10-14", "released-unconfirmed"),
+            ],
+            "2027-09-29",
+            "2027-10-14",
+        ),
+        (
+            "2027-12-25",
+            "2027-01-04",
+            "2027-12-25",
+            [
+                ("2027-05-24", "request"),
+                ("2027-06-22", "reminder"),
+                ("2027-06-29", "escalation-1"),
+                ("2027-07-13", "escalation-2"),
+                ("2027-07-27", "escalation-3"),
+                ("2027-12-23", "released-unconfirmed"),
+            ],
+            "2027-12-08",
+            "2027-12-23",
+        ),
+        (
+            "2027-03-31",
+            "2027-03-01",
+            "2027-04-03",
+            [("2027-03-01", "request"), ("2027-04-01", "released-unconfirmed")],
+            "2027-03-15",
+            "2027-04-01",
+        ),
+    ],
+)
 def test_examples_a_b_c(calendar, policy, crd, since, until, expected, first_fw, closing):
     result = run(case(crd), since, until, calendar, policy)
     assert chase(result) == expected
@@ -55,8 +87,12 @@ def test_example_d_information_arrives(calendar, policy):
         return case("2027-10-13", info=COMPLETE if night >= d("2027-04-26") else Information())
 
     result = run(facts, "2027-01-04", "2027-10-16", calendar, policy)
-    assert chase(result) == [("2027-03-15", "request"), ("2027-04-13", "reminder"),
-                             ("2027-04-20", "escalation-1"), ("2027-04-26", "resolved")]
+    assert chase(result) == [
+        ("2027-03-15", "request"),
+        ("2027-04-13", "reminder"),
+        ("2027-04-20", "escalation-1"),
+        ("2027-04-26", "resolved"),
+    ]
     resolved = result.notices("resolved")[0][1]
     assert resolved.to == (PEOPLE.com, PEOPLE.spo)
     assert resolved.cc == (PEOPLE.omu_mailbox,)
@@ -66,8 +102,18 @@ def test_example_d_information_arrives(calendar, policy):
 def test_the_christmas_and_new_year_run(calendar, policy):
     result = run(case("2028-01-05"), "2027-06-01", "2028-01-08", calendar, policy)
     assert final_warnings(result) == [
-        "2027-12-17", "2027-12-20", "2027-12-21", "2027-12-22", "2027-12-23", "2027-12-24",
-        "2027-12-29", "2027-12-30", "2027-12-31", "2028-01-04", "2028-01-05"]
+        "2027-12-17",
+        "2027-12-20",
+        "2027-12-21",
+        "2027-12-22",
+        "2027-12-23",
+        "2027-12-24",
+        "2027-12-29",
+        "2027-12-30",
+        "2027-12-31",
+        "2028-01-04",
+        "2028-01-05",
+    ]
     assert result.history.closed_on == d("2028-01-06")
 
 

@@ -1,4 +1,5 @@
 """Every rule of `decide`, one scenario each, on real bank holidays."""
+
 from datetime import timedelta
 
 import pytest
@@ -36,8 +37,11 @@ def test_a_release_date_moved_earlier(calendar, policy):
         return case(A if night < d("2027-04-12") else "2027-05-05")
 
     result = run(facts, "2027-01-04", "2027-05-08", calendar, policy)
-    assert sent(result) == [("2027-03-15", "request"), ("2027-04-12", "escalation-1"),
-                            ("2027-05-06", "released-unconfirmed")]
+    assert sent(result) == [
+        ("2027-03-15", "request"),
+        ("2027-04-12", "escalation-1"),
+        ("2027-05-06", "released-unconfirmed"),
+    ]
     assert skipped(result) == [("2027-04-12", "reminder")]
     warnings = [n.isoformat() for n, _ in result.notices("final-warning")]
     assert warnings[0] == "2027-04-20" and len(warnings) == 11
@@ -50,8 +54,11 @@ def test_a_release_date_moved_later(calendar, policy):
     result = run(facts, "2027-01-04", "2027-12-20", calendar, policy)
     moved = dict(result.nights)[d("2027-04-21")]
     assert (moved.next_step, moved.next_step_date) == ("escalation-2", d("2027-07-06"))
-    assert sent(result, "2027-04-21") == [("2027-07-06", "escalation-2"), ("2027-07-20", "escalation-3"),
-                                          ("2027-12-16", "released-unconfirmed")]
+    assert sent(result, "2027-04-21") == [
+        ("2027-07-06", "escalation-2"),
+        ("2027-07-20", "escalation-3"),
+        ("2027-12-16", "released-unconfirmed"),
+    ]
     assert [s for _, s in sent(result)].count("reminder") == 1
     assert [s for _, s in sent(result)].count("escalation-1") == 1
 
@@ -61,8 +68,14 @@ def test_a_new_com_gets_a_new_request_and_a_new_due_date(calendar, policy):
         return with_people(case(A), com="new.com@probation.gov.uk") if night >= d("2027-04-22") else case(A)
 
     result = run(facts, "2027-01-04", "2027-06-30", calendar, policy)
-    assert sent(result) == [("2027-03-15", "request"), ("2027-04-13", "reminder"), ("2027-04-20", "escalation-1"),
-                            ("2027-04-22", "request"), ("2027-05-28", "escalation-2"), ("2027-06-14", "escalation-3")]
+    assert sent(result) == [
+        ("2027-03-15", "request"),
+        ("2027-04-13", "reminder"),
+        ("2027-04-20", "escalation-1"),
+        ("2027-04-22", "request"),
+        ("2027-05-28", "escalation-2"),
+        ("2027-06-14", "escalation-3"),
+    ]
     night = dict(result.nights)[d("2027-04-22")]
     assert night.notice.key == "A1234BC/request/2" and night.notice.to == ("new.com@probation.gov.uk",)
     assert night.plan.due_date == d("2027-05-07") and night.state == "requested"
@@ -76,8 +89,10 @@ def test_partial_information_for_a_level_2_case_keeps_chasing(calendar, policy):
     assert decision.notice.step == "request" and decision.closes is None
 
 
-@pytest.mark.parametrize("info, closes", [
-    (Information(level=0), "not-eligible"), (Information(not_eligible=True), "not-eligible"), (COMPLETE, "complete")])
+@pytest.mark.parametrize(
+    "info, closes",
+    [(Information(level=0), "not-eligible"), (Information(not_eligible=True), "not-eligible"), (COMPLETE, "complete")],
+)
 def test_complete_information_closes_the_chase(calendar, policy, info, closes):
     def facts(night):
         return case(A, info=info if night >= d("2027-05-10") else Information())
@@ -109,13 +124,16 @@ def test_closing_on_a_weekend_sends_on_the_next_working_night(calendar, policy):
     assert len(result.notices("resolved")) == 1
 
 
-@pytest.mark.parametrize("dates, planning", [
-    (dict(crd="2027-10-13", hdcad="2027-07-09"), "2027-07-09"),  # HDC earlier than CRD, a Friday: kept
-    (dict(crd="2027-10-13", ped="2027-08-14"), "2027-08-13"),    # PED on a Saturday
-    (dict(sentence_type="recall", prrd="2027-08-13"), "2027-08-11"),  # PRRD on a Friday
-    (dict(sentence_type="indeterminate", ted="2027-08-13", thd="2027-11-01"), "2027-08-13"),
-    (dict(sentence_type="indeterminate", ted="2026-08-13", thd="2027-11-01"), "2027-11-01"),
-])
+@pytest.mark.parametrize(
+    "dates, planning",
+    [
+        (dict(crd="2027-10-13", hdcad="2027-07-09"), "2027-07-09"),  # HDC earlier than CRD, a Friday: kept
+        (dict(crd="2027-10-13", ped="2027-08-14"), "2027-08-13"),  # PED on a Saturday
+        (dict(sentence_type="recall", prrd="2027-08-13"), "2027-08-11"),  # PRRD on a Friday
+        (dict(sentence_type="indeterminate", ted="2027-08-13", thd="2027-11-01"), "2027-08-13"),
+        (dict(sentence_type="indeterminate", ted="2026-08-13", thd="2027-11-01"), "2027-11-01"),
+    ],
+)
 def test_the_plan_uses_the_right_date(calendar, policy, dates, planning):
     decision = decide(case(**dates), History(), d("2027-01-04"), policy, calendar)
     assert decision.plan.planning_date == d(planning)
@@ -149,8 +167,10 @@ def test_no_com_sends_to_the_pdu_mailbox(calendar, policy):
     assert request.substitutes == ("no COM allocated: sent to the PDU mailbox",)
     escalation = result.notices("escalation-1")[0][1]
     assert escalation.to == (PEOPLE.pdu_mailbox,) and escalation.cc == (PEOPLE.omu_mailbox,)
-    assert escalation.substitutes == ("no SPO known: sent to the PDU mailbox",
-                                      "no COM allocated: sent to the PDU mailbox")
+    assert escalation.substitutes == (
+        "no SPO known: sent to the PDU mailbox",
+        "no COM allocated: sent to the PDU mailbox",
+    )
     assert result.history.handled[0].com is None
 
 
@@ -175,15 +195,18 @@ def test_nobody_to_send_to_queues_nothing(calendar, policy):
     assert decision.notice is None and "request: nobody to send it to" in decision.problems
 
 
-@pytest.mark.parametrize("night, state, next_step", [
-    ("2027-03-12", "scheduled", ("request", "2027-03-15")),
-    ("2027-03-15", "requested", ("reminder", "2027-04-13")),
-    ("2027-04-13", "overdue", ("escalation-1", "2027-04-20")),
-    ("2027-05-19", "overdue", ("final-warning", "2027-09-29")),
-    ("2027-10-08", "final-warning", ("final-warning", "2027-10-11")),
-    ("2027-10-13", "final-warning", ("released-unconfirmed", "2027-10-14")),
-    ("2027-10-14", "released-unconfirmed", (None, None)),
-])
+@pytest.mark.parametrize(
+    "night, state, next_step",
+    [
+        ("2027-03-12", "scheduled", ("request", "2027-03-15")),
+        ("2027-03-15", "requested", ("reminder", "2027-04-13")),
+        ("2027-04-13", "overdue", ("escalation-1", "2027-04-20")),
+        ("2027-05-19", "overdue", ("final-warning", "2027-09-29")),
+        ("2027-10-08", "final-warning", ("final-warning", "2027-10-11")),
+        ("2027-10-13", "final-warning", ("released-unconfirmed", "2027-10-14")),
+        ("2027-10-14", "released-unconfirmed", (None, None)),
+    ],
+)
 def test_states_and_next_steps(calendar, policy, night, state, next_step):
     result = run(case(A), "2027-01-04", night, calendar, policy)
     decision = result.nights[-1][1]

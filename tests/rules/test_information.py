@@ -5,17 +5,20 @@ import pytest
 from rules.information import Information, is_complete, missing_information
 
 
-@pytest.mark.parametrize("info, missing", [
-    (Information(), ("category", "level")),
-    (Information(category=1), ("level",)),
-    (Information(level=1), ("category",)),
-    (Information(category=1, level=1), ()),
-    (Information(category=2, level=2), ("mapp_meeting_date",)),
-    (Information(level=3), ("category", "mapp_meeting_date")),
-    (Information(category=2, level=2, meeting_date=date(2027, 4, 1)), ()),
-    (Information(level=0), ()),
-    (Information(not_eligible=True), ()),
-])
+@pytest.mark.parametrize(
+    "info, missing",
+    [
+        (Information(), ("category", "level")),
+        (Information(category=1), ("level",)),
+        (Information(level=1), ("category",)),
+        (Information(category=1, level=1), ()),
+        (Information(category=2, level=2), ("mapp_meeting_date",)),
+        (Information(level=3), ("category", "mapp_meeting_date")),
+        (Information(category=2, level=2, meeting_date=date(2027, 4, 1)), ()),
+        (Information(level=0), ()),
+        (Information(not_eligible=True), ()),
+    ],
+)
 def test_it_lists_what_is_missing(info, missing):
     assert missing_information(info) == missing
     assert is_complete(info) is (missing == ())

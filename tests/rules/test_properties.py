@@ -1,4 +1,5 @@
 """Properties over random cases: dates in 2026-2029, information arriving, COMs changing, nights missed."""
+
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -22,11 +23,16 @@ def scenarios(draw):
     span = (last - since).days
     offset = st.none() | st.integers(0, span)
     return dict(
-        release=release, since=since, last=last,
+        release=release,
+        since=since,
+        last=last,
         kind=draw(st.sampled_from(["crd", "ard", "ped", "hdcad"])),
-        info_on=draw(offset), info=draw(ARRIVALS),
-        com_on=draw(offset), first_com=draw(st.sampled_from([PEOPLE.com, None])),
-        move_on=draw(offset), move_by=draw(st.integers(-120, 40)),
+        info_on=draw(offset),
+        info=draw(ARRIVALS),
+        com_on=draw(offset),
+        first_com=draw(st.sampled_from([PEOPLE.com, None])),
+        move_on=draw(offset),
+        move_by=draw(st.integers(-120, 40)),
         missed=draw(st.sets(st.integers(0, span), max_size=40)),
         outage=draw(st.none() | st.tuples(st.integers(0, span), st.integers(1, 30))),
     )
@@ -65,8 +71,9 @@ def test_the_chase_keeps_its_promises(calendar, policy, s):
             if notice is not None:
                 assert calendar.is_working_day(night), "a notice on a non-working night"
                 if is_chasing(notice.step) and notice.step != "final-warning":
-                    assert any(h.step == REQUEST and not h.superseded and h.night < night
-                               for h in history.handled), "a reminder or escalation before the request"
+                    assert any(h.step == REQUEST and not h.superseded and h.night < night for h in history.handled), (
+                        "a reminder or escalation before the request"
+                    )
                 if closed_before:
                     assert notice.step == CLOSING_STEP[closed_before], "a chase notice after closing"
             if closed_before:

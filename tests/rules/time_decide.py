@@ -3,6 +3,7 @@
 Replays a year of nights for a few hundred varied cases, then times one night
 for 20,000 cases with realistic histories, and prints microseconds per call.
 """
+
 from __future__ import annotations
 
 import random
@@ -16,9 +17,15 @@ from rules.information import Information
 from rules.release import ReleaseDates
 from rules.simulate import record
 
-PEOPLE = People(com="com@probation.gov.uk", spo="spo@probation.gov.uk", pdu_mailbox="pdu@probation.gov.uk",
-                head_of_pdu="hpdu@probation.gov.uk", mappa_coordinator="mc@probation.gov.uk",
-                omu_mailbox="omu@justice.gov.uk", head_of_omu="homu@justice.gov.uk")
+PEOPLE = People(
+    com="com@probation.gov.uk",
+    spo="spo@probation.gov.uk",
+    pdu_mailbox="pdu@probation.gov.uk",
+    head_of_pdu="hpdu@probation.gov.uk",
+    mappa_coordinator="mc@probation.gov.uk",
+    omu_mailbox="omu@justice.gov.uk",
+    head_of_omu="homu@justice.gov.uk",
+)
 
 
 def case(rng: random.Random, n: int, start: date) -> CaseFacts:
@@ -45,8 +52,10 @@ def main() -> None:
     night = date(2027, 6, 1)
     population = [case(rng, n, night - timedelta(days=200)) for n in range(20_000)]
     tracked = [History(tracked_since=night - timedelta(days=200)) for _ in population]
-    warm = [record(h, decide(f, h, night - timedelta(days=1), policy, calendar), f, night - timedelta(days=1))
-            for f, h in zip(population, tracked)]
+    warm = [
+        record(h, decide(f, h, night - timedelta(days=1), policy, calendar), f, night - timedelta(days=1))
+        for f, h in zip(population, tracked)
+    ]
     for attempt in ("cold", "warm", "warm"):  # the machine is shared: the best warm run is the cost
         began = time.perf_counter()
         for facts, history in zip(population, warm):

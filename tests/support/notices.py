@@ -14,11 +14,22 @@ NIGHT = date(2027, 4, 20)
 
 def case_item(step: str = "reminder", prison_number: str = "A1234BC", **changes) -> CaseItem:
     item = CaseItem(
-        notice_key=f"{prison_number}/{step}", step=step, role="to", prison_number=prison_number,
-        first_name="Alex", last_name="Example", establishment_code="DMI", establishment_name="HMP Durham",
-        key_date=date(2027, 10, 13), key_date_source="crd", planning_date=date(2027, 10, 13),
-        missing=("category", "level"), sent_before=(("request", date(2027, 3, 15)),),
-        next_step="escalation-1", next_step_date=date(2027, 4, 20), night=NIGHT,
+        notice_key=f"{prison_number}/{step}",
+        step=step,
+        role="to",
+        prison_number=prison_number,
+        first_name="Alex",
+        last_name="Example",
+        establishment_code="DMI",
+        establishment_name="HMP Durham",
+        key_date=date(2027, 10, 13),
+        key_date_source="crd",
+        planning_date=date(2027, 10, 13),
+        missing=("category", "level"),
+        sent_before=(("request", date(2027, 3, 15)),),
+        next_step="escalation-1",
+        next_step_date=date(2027, 4, 20),
+        night=NIGHT,
     )
     return replace(item, **changes)
 

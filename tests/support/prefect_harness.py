@@ -21,7 +21,9 @@ def read_artifacts(prefect_api):
 
     def read(flow_run_id) -> dict:
         with get_client(sync_client=True) as client:
-            found = client.read_artifacts(artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id])))
+            found = client.read_artifacts(
+                artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]))
+            )
         return {artifact.key: artifact for artifact in found}
 
     return read

@@ -46,7 +46,7 @@ class _Controller(Controller):
 
 
 class _Handler:
-    def __init__(self, sink: "SmtpSink"):
+    def __init__(self, sink: SmtpSink):
         self.sink = sink
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -85,10 +85,11 @@ class SmtpSink:
         self._sessions: list[SMTP] = []
         self._controller: _Controller | None = None
 
-    def start(self) -> "SmtpSink":
+    def start(self) -> SmtpSink:
         extra = {"authenticator": self._authenticate, "auth_require_tls": False} if self._auth else {}
-        self._controller = _Controller(_Handler(self), hostname=self.host, port=0, sessions=self._sessions,
-                                       ready_timeout=5.0, **extra)
+        self._controller = _Controller(
+            _Handler(self), hostname=self.host, port=0, sessions=self._sessions, ready_timeout=5.0, **extra
+        )
         self._controller.start()
         self.port = self._controller.port
         return self
@@ -98,7 +99,7 @@ class SmtpSink:
             self._controller.stop()
             self._controller = None
 
-    def __enter__(self) -> "SmtpSink":
+    def __enter__(self) -> SmtpSink:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:

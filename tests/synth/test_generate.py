@@ -40,8 +40,8 @@ def test_it_is_the_same_for_the_same_seed(tmp_path):
 
 
 def test_scale_one_is_the_national_workload(tmp_path):
-    from synth.write import _settings
     from synth.profile import Profile
+    from synth.write import _settings
 
     settings = _settings(1, 1.0, TODAY, None, None, Profile())
     assert (settings["prisoners"], settings["establishments"], settings["pdus"]) == (90_000, 120, 110)
@@ -51,8 +51,9 @@ def test_every_file_imports_without_a_rejected_row(sqlite_url, tmp_path):
     paths = generate(tmp_path, seed=2, prisoners=1_500, establishments=12, today=TODAY)
     paths["later"] = arrivals(tmp_path, on_or_before=TODAY + timedelta(days=120))
     engine = make_engine(sqlite_url)
-    reports = {kind: import_feed(engine, kind if kind != "later" else "allocations", path)
-               for kind, path in paths.items()}
+    reports = {
+        kind: import_feed(engine, kind if kind != "later" else "allocations", path) for kind, path in paths.items()
+    }
     engine.dispose()
     for kind, report in reports.items():
         assert report.refused is None and report.rejected == [], (kind, report.rejection_lines(5))
@@ -100,7 +101,9 @@ def test_levels_are_mostly_one_and_some_level_two_cases_lack_a_meeting_date(samp
     levels = Counter(r["mappa_level"] for r in confirmed if r["mappa_level"] not in ("", "0"))
     total = sum(levels.values())
     assert levels["1"] / total == pytest.approx(0.95, abs=0.02)
-    partial_now = [r for r in rows(folder / "allocations.csv") if r["mappa_level"] in ("2", "3") and not r["mapp_meeting_date"]]
+    partial_now = [
+        r for r in rows(folder / "allocations.csv") if r["mappa_level"] in ("2", "3") and not r["mapp_meeting_date"]
+    ]
     assert partial_now  # partial information: level 2/3 without the meeting date yet
 
 
