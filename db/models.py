@@ -134,7 +134,10 @@ class Notice(Base):
     __tablename__ = "notices"
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(80), unique=True)
-    prison_number: Mapped[str] = mapped_column(String(7), index=True)
+    # "case": a step about one case (prison_number set); any other kind is an e-mail about many cases or
+    # none (a data-problems digest, a weekly report), with prison_number empty.
+    kind: Mapped[str] = mapped_column(String(30), default="case", server_default="case")
+    prison_number: Mapped[str | None] = mapped_column(String(7), index=True)
     establishment_code: Mapped[str | None] = mapped_column(String(3))
     step: Mapped[str] = mapped_column(String(30))
     night: Mapped[date] = mapped_column(Date, index=True)
@@ -217,3 +220,20 @@ class ImportedFile(Base):
     accepted: Mapped[int] = mapped_column(default=0)
     rejected: Mapped[int] = mapped_column(default=0)
     outcome: Mapped[str] = mapped_column(String(20))
+
+
+class SourceSync(Base):
+    """When an establishment's data last came whole from an HMPPS API sync.
+
+    Only establishments fed by the sync have a row: a CSV-fed prison may import weekly, and
+    its data never goes stale. The nightly check flags the cases of an establishment whose
+    last successful sync is older than the policy's `stale_after_nights`.
+    """
+
+    __tablename__ = "source_syncs"
+    establishment_code: Mapped[str] = mapped_column(String(3), primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))  # e.g. "prisoner-search"
+    last_success_at: Mapped[datetime | None]
+    last_success_night: Mapped[date | None] = mapped_column(Date)
+    last_attempt_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
