@@ -24,7 +24,7 @@ from db.audit import Event, append
 from db.conflicts import insert_new
 from db.models import AuditHead, Case, Delivery, Notice
 from rules.decide import step_rank
-from rules.steps import CLOSING_STEPS
+from rules.steps import CLOSING_STEPS, Step
 
 
 @dataclass
@@ -156,7 +156,7 @@ def _retire_pending(session: Session, outcomes: list[Outcome], inserted: set[str
             changes["withdrawn"] += [
                 nid
                 for nid, step, key in outcome.snapshot.pending
-                if step != "request"
+                if step != Step.REQUEST
                 and (step_rank(step) < rank or (step == decision.notice.step and key != decision.notice.key))
             ]
     for status, ids in changes.items():

@@ -21,6 +21,7 @@ from db.models import Allocation, Case, Establishment, MappaInformation, Notice,
 from rules.decide import CaseFacts, Handled, History, People
 from rules.information import Information
 from rules.release import ReleaseDates
+from rules.steps import Step
 
 DATES = ("crd", "ard", "ped", "hdced", "hdcad", "prrd", "ted", "thd")
 STORED = (
@@ -152,7 +153,7 @@ NOTICE_COLUMNS = (
     Notice.status,
     Notice.to,
     # only a request's context matters here (the COM it asked); skip decoding the rest
-    case((Notice.step == "request", Notice.context), else_=None).label("context"),
+    case((Notice.step == Step.REQUEST, Notice.context), else_=None).label("context"),
 )
 
 

@@ -7,6 +7,7 @@ from datetime import date
 
 from chase.load import Snapshot
 from rules.decide import Decision
+from rules.steps import Step
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,6 @@ def notice_context(outcome: Outcome) -> dict:
         "next_step": decision.next_step,
         "next_step_date": iso(decision.next_step_date),
         "substitutes": list(notice.substitutes) if notice else [],
-        "com": outcome.snapshot.facts.people.com if notice and notice.step == "request" else None,
-        "allocate_com": bool(notice and notice.step == "request" and not outcome.snapshot.facts.people.com),
+        "com": outcome.snapshot.facts.people.com if notice and notice.step == Step.REQUEST else None,
+        "allocate_com": bool(notice and notice.step == Step.REQUEST and not outcome.snapshot.facts.people.com),
     }

@@ -16,6 +16,8 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictBool, StrictInt, ValidationError, field_validator
 
+from rules.steps import Step
+
 DEFAULT_POLICY_FILE = Path(__file__).with_name("default_policy.toml")
 Role = Literal["com", "spo", "pdu_mailbox", "head_of_pdu", "mappa_coordinator", "omu_mailbox", "head_of_omu"]
 ROLES: tuple[str, ...] = get_args(Role)
@@ -60,8 +62,8 @@ class Rung(Recipients):
 class Steps(_Strict):
     request: Recipients
     reminder: Recipients
-    final_warning: Recipients = Field(alias="final-warning")
-    released_unconfirmed: Recipients = Field(alias="released-unconfirmed")
+    final_warning: Recipients = Field(alias=Step.FINAL_WARNING)
+    released_unconfirmed: Recipients = Field(alias=Step.RELEASED_UNCONFIRMED)
     resolved: ResolvedRecipients
 
 
@@ -71,39 +73,33 @@ class Policy(_Strict):
     steps: Steps
     ladder: tuple[Rung, ...] = Field(min_length=1)
     _recipients: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = PrivateAttr(default_factory=dict)
-    _chase_steps: tuple[str, ...] = PrivateAttr(default=())
     _offsets: tuple[tuple[str, int], ...] = PrivateAttr(default=())
 
     @field_validator("ladder")
     @classmethod
     def _rungs_in_order(cls, ladder: tuple[Rung, ...]) -> tuple[Rung, ...]:
         for number, rung in enumerate(ladder, start=1):
-            if rung.step != f"escalation-{number}":
+            if rung.step != Step.escalation(number):
                 raise ValueError(f"rung {number} is named {rung.step!r}; rungs must be escalation-1..n in order")
             if number > 1 and rung.working_days_after_due <= ladder[number - 2].working_days_after_due:
                 raise ValueError(
                     f"{rung.step} ({rung.working_days_after_due} wd) must come strictly after "
-                    f"escalation-{number - 1} ({ladder[number - 2].working_days_after_due} wd)"
+                    f"{Step.escalation(number - 1)} ({ladder[number - 2].working_days_after_due} wd)"
                 )
         return ladder
 
     def model_post_init(self, _context: Any) -> None:
         s = self.steps
         table = {
-            "request": s.request,
-            "reminder": s.reminder,
-            **{r.step: r for r in self.ladder},
-            "final-warning": s.final_warning,
-            "released-unconfirmed": s.released_unconfirmed,
+            Step.REQUEST: s.request,
+            Step.REMINDER: s.reminder,
+            **{Step(r.step): r for r in self.ladder},
+            Step.FINAL_WARNING: s.final_warning,
+            Step.RELEASED_UNCONFIRMED: s.released_unconfirmed,
         }
         self._recipients = {step: (tuple(r.to), tuple(r.cc)) for step, r in table.items()}
-        self._recipients["resolved"] = ((), tuple(s.resolved.cc))
-        self._chase_steps = ("request", "reminder", *(r.step for r in self.ladder), "final-warning")
-        self._offsets = tuple((r.step, r.working_days_after_due) for r in self.ladder)
-
-    def chase_steps(self) -> tuple[str, ...]:
-        """The chase in seniority order: request, reminder, escalations, final warning."""
-        return self._chase_steps
+        self._recipients[Step.RESOLVED] = ((), tuple(s.resolved.cc))
+        self._offsets = tuple((Step(r.step), r.working_days_after_due) for r in self.ladder)
 
     def escalation_offsets(self) -> tuple[tuple[str, int], ...]:
         """The ladder as (step, working days after the due date), lowest rung first."""

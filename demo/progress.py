@@ -11,17 +11,18 @@ from sqlalchemy import Engine
 from chase.night import NightReport
 from demo.story import Arrivals
 from feeds.importer import import_feed
+from rules.steps import Step
 
 ORDER = (
-    "request",
+    Step.REQUEST,
     "allocate-com",
-    "reminder",
-    "escalation-1",
-    "escalation-2",
-    "escalation-3",
-    "final-warning",
-    "resolved",
-    "released-unconfirmed",
+    Step.REMINDER,
+    Step.escalation(1),
+    Step.escalation(2),
+    Step.escalation(3),
+    Step.FINAL_WARNING,
+    Step.RESOLVED,
+    Step.RELEASED_UNCONFIRMED,
 )
 
 

@@ -18,6 +18,7 @@ from demo.progress import ORDER, Monthly
 from demo.summary import Summary, summarise
 from demo.workspace import Workspace, prepare
 from feeds.importer import import_feed
+from rules.states import State
 
 KINDS = ("establishments", "pdus", "releases", "allocations")
 Echo = Callable[[str], None]
@@ -76,8 +77,10 @@ def _print_summary(summary: Summary, monthly: Monthly, space: Workspace, echo: E
             echo(f"  {step:<22} {summary.sent[step]}")
     closed = ", ".join(f"{state} {n}" for state, n in sorted(summary.closed.items()))
     echo(f"Cases: {closed or 'none closed'}; still open {summary.open_cases}.")
-    echo(f"  resolved (information complete):            {summary.closed['complete'] + summary.closed['not-eligible']}")
-    echo(f"  released without MAPPA confirmation:        {summary.closed['released-unconfirmed']}")
+    echo(
+        f"  resolved (information complete):            {summary.closed[State.COMPLETE] + summary.closed[State.NOT_ELIGIBLE]}"
+    )
+    echo(f"  released without MAPPA confirmation:        {summary.closed[State.RELEASED_UNCONFIRMED]}")
     echo(f"E-mails: {len(summary.emails)} .eml files in {_shown(space.mail)}")
     echo(f"Database: {_shown(space.database)}")
     echo("")

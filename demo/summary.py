@@ -10,6 +10,7 @@ from sqlalchemy import Engine, func, select
 
 from db.models import Case, Notice
 from db.session import session_factory
+from rules.states import State
 
 
 @dataclass
@@ -33,7 +34,7 @@ def summarise(engine: Engine, mail: Path) -> Summary:
             else:
                 summary.closed[state] = count
         summary.resolved_example = _most_chased(session, "complete")
-        summary.unconfirmed_example = _most_chased(session, "released-unconfirmed")
+        summary.unconfirmed_example = _most_chased(session, State.RELEASED_UNCONFIRMED)
     return summary
 
 

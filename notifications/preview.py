@@ -13,51 +13,52 @@ from email.message import EmailMessage
 from notifications import steps
 from notifications.compose import render
 from notifications.model import CaseItem, Delivery, Envelope
+from rules.steps import Step
 
 STEPS_WITH_TEMPLATES: tuple[str, ...] = (
-    "request",
+    Step.REQUEST,
     "allocate-com",
-    "reminder",
-    "escalation-1",
-    "escalation-2",
-    "escalation-3",
-    "final-warning",
-    "released-unconfirmed",
-    "resolved",
+    Step.REMINDER,
+    Step.escalation(1),
+    Step.escalation(2),
+    Step.escalation(3),
+    Step.FINAL_WARNING,
+    Step.RELEASED_UNCONFIRMED,
+    Step.RESOLVED,
 )
 OMU = "omu.durham@justice.gov.uk"
 RECIPIENTS = {
-    "request": "jo.bloggs@justice.gov.uk",
+    Step.REQUEST: "jo.bloggs@justice.gov.uk",
     "allocate-com": "pdu.durham@justice.gov.uk",
-    "reminder": "jo.bloggs@justice.gov.uk",
-    "escalation-1": "spo.durham@justice.gov.uk",
-    "escalation-2": "head.pdu.durham@justice.gov.uk",
-    "escalation-3": "head.omu.durham@justice.gov.uk",
-    "final-warning": "head.omu.durham@justice.gov.uk",
-    "released-unconfirmed": "head.omu.durham@justice.gov.uk",
-    "resolved": "jo.bloggs@justice.gov.uk",
+    Step.REMINDER: "jo.bloggs@justice.gov.uk",
+    Step.escalation(1): "spo.durham@justice.gov.uk",
+    Step.escalation(2): "head.pdu.durham@justice.gov.uk",
+    Step.escalation(3): "head.omu.durham@justice.gov.uk",
+    Step.FINAL_WARNING: "head.omu.durham@justice.gov.uk",
+    Step.RELEASED_UNCONFIRMED: "head.omu.durham@justice.gov.uk",
+    Step.RESOLVED: "jo.bloggs@justice.gov.uk",
 }
 # Each step's history and next step under the default policy, worked example A (CRD Wed 13/10/2027).
 HISTORY = [
-    ("request", date(2027, 3, 15)),
-    ("reminder", date(2027, 4, 13)),
-    ("escalation-1", date(2027, 4, 20)),
-    ("escalation-2", date(2027, 5, 5)),
-    ("escalation-3", date(2027, 5, 19)),
-    ("final-warning", date(2027, 9, 29)),
+    (Step.REQUEST, date(2027, 3, 15)),
+    (Step.REMINDER, date(2027, 4, 13)),
+    (Step.escalation(1), date(2027, 4, 20)),
+    (Step.escalation(2), date(2027, 5, 5)),
+    (Step.escalation(3), date(2027, 5, 19)),
+    (Step.FINAL_WARNING, date(2027, 9, 29)),
 ]
 NEXT = {
-    "request": ("reminder", date(2027, 4, 13)),
-    "reminder": ("escalation-1", date(2027, 4, 20)),
-    "escalation-1": ("escalation-2", date(2027, 5, 5)),
-    "escalation-2": ("escalation-3", date(2027, 5, 19)),
-    "escalation-3": ("final-warning", date(2027, 9, 29)),
-    "final-warning": ("final-warning", date(2027, 9, 30)),
+    Step.REQUEST: (Step.REMINDER, date(2027, 4, 13)),
+    Step.REMINDER: (Step.escalation(1), date(2027, 4, 20)),
+    Step.escalation(1): (Step.escalation(2), date(2027, 5, 5)),
+    Step.escalation(2): (Step.escalation(3), date(2027, 5, 19)),
+    Step.escalation(3): (Step.FINAL_WARNING, date(2027, 9, 29)),
+    Step.FINAL_WARNING: (Step.FINAL_WARNING, date(2027, 9, 30)),
 }
 
 
 def sample_item(step: str, prison_number: str = "A1234BC", **changes) -> CaseItem:
-    real_step = "request" if step == "allocate-com" else step
+    real_step = Step.REQUEST if step == "allocate-com" else step
     rung = [s for s, _ in HISTORY].index(real_step) if real_step in NEXT else len(HISTORY)
     next_step, next_date = NEXT.get(real_step, (None, None))
     item = CaseItem(
@@ -72,8 +73,8 @@ def sample_item(step: str, prison_number: str = "A1234BC", **changes) -> CaseIte
         key_date=date(2027, 10, 13),
         key_date_source="crd",
         planning_date=date(2027, 10, 13),
-        missing={"resolved": (), "allocate-com": ("category", "level")}.get(step, ("level", "mapp_meeting_date")),
-        sent_before=tuple(HISTORY[:rung]) if step != "resolved" else tuple(HISTORY[:2]),
+        missing={Step.RESOLVED: (), "allocate-com": ("category", "level")}.get(step, ("level", "mapp_meeting_date")),
+        sent_before=tuple(HISTORY[:rung]) if step != Step.RESOLVED else tuple(HISTORY[:2]),
         next_step=next_step,
         next_step_date=next_date,
         substitutes=("no COM allocated: sent to the PDU mailbox",) if step == "allocate-com" else (),
@@ -87,7 +88,7 @@ def sample_envelope(step: str) -> Envelope:
     """Two cases for action (one brought forward from a Friday CRD) and one copied for information."""
     if step not in STEPS_WITH_TEMPLATES:
         steps.check_step(step)  # escalation-4 and beyond are allowed and share escalation-3's wording
-    recipient = RECIPIENTS.get(step, RECIPIENTS["escalation-3"])
+    recipient = RECIPIENTS.get(step, RECIPIENTS[Step.escalation(3)])
     second = sample_item(
         step,
         "B2345CD",
@@ -100,7 +101,7 @@ def sample_envelope(step: str) -> Envelope:
     if step == "allocate-com":
         second = replace(second, notice_key="B2345CD/request")
     copied = sample_item(
-        "reminder",
+        Step.REMINDER,
         "C3456DE",
         role="cc",
         first_name="Chris",
@@ -122,6 +123,6 @@ def preview(step: str, *, sender: str = "mappa-tracker@justice.gov.uk") -> Email
 
 
 if __name__ == "__main__":
-    message = preview(sys.argv[1] if len(sys.argv) > 1 else "request")
+    message = preview(sys.argv[1] if len(sys.argv) > 1 else Step.REQUEST)
     part = message.get_body(("html",) if "--html" in sys.argv else ("plain",))
     print(f"Subject: {message['Subject']}\n\n{part.get_content()}")

@@ -32,8 +32,7 @@ class SmtpTransport:
             raise ValueError(f"security must be one of {', '.join(SECURITIES)}")
         self.host, self.port, self.security, self.username, self.timeout = host, port, security, username, timeout
         self._password = password  # a callable is read at login, so the secret is not kept in memory longer
-        self._ssl_context = ssl_context
-        self._local_hostname = local_hostname
+        self._ssl_context, self._local_hostname = ssl_context, local_hostname
         self._smtp: smtplib.SMTP | None = None
 
     def __repr__(self) -> str:

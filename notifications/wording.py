@@ -6,6 +6,8 @@ import re
 import unicodedata
 from datetime import date
 
+from rules.steps import Step
+
 MISSING = {
     "category": "MAPPA category (1 to 4), or confirmation that the person is not MAPPA-eligible",
     "level": "MAPPA level (1, 2 or 3; 0 if not MAPPA-eligible)",
@@ -85,9 +87,9 @@ def missing_labels(missing: tuple[str, ...]) -> list[str]:
 
 
 def next_text(step: str, next_label: str | None, next_date: date | None) -> str:
-    if step == "resolved":
+    if step == Step.RESOLVED:
         return "Nothing: the chase for this case has stopped"
-    if step == "released-unconfirmed":
+    if step == Step.RELEASED_UNCONFIRMED:
         return "The case is closed as released without MAPPA confirmation"
     if next_label is None:
         return "No further e-mail is planned"

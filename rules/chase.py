@@ -7,6 +7,7 @@ from datetime import date
 from rules.case import Handled
 from rules.night import Decision, Night
 from rules.plan import Plan, make_plan
+from rules.states import State
 from rules.steps import FINAL_WARNING, RELEASED_UNCONFIRMED, REQUEST, notice_key, step_rank
 
 
@@ -58,14 +59,14 @@ def _request_already_superseded(night: Night) -> bool:
 
 def _send_request(night: Night, plan: Plan) -> Decision:
     if night.today < plan.request_date:
-        return night.decision("scheduled", plan, next_step=(REQUEST, plan.request_date))
+        return night.decision(State.SCHEDULED, plan, next_step=(REQUEST, plan.request_date))
     notice, problems = night.notice(REQUEST, key=_key(night, REQUEST))
     if notice is None:
-        return night.decision("scheduled", plan, problems=problems, next_step=_next_step(night, plan, ()))
+        return night.decision(State.SCHEDULED, plan, problems=problems, next_step=_next_step(night, plan, ()))
     # everything after the request is planned from tonight's request
     plan = make_plan(plan.key, night.since, night.today, night.today, night.policy, night.calendar)
     tonight = (Handled(REQUEST, night.today, notice.key),)
-    return night.decision("requested", plan, notice, problems=problems, next_step=_next_step(night, plan, tonight))
+    return night.decision(State.REQUESTED, plan, notice, problems=problems, next_step=_next_step(night, plan, tonight))
 
 
 def _due_steps(night: Night, plan: Plan) -> list[str]:
@@ -81,10 +82,10 @@ def _due_steps(night: Night, plan: Plan) -> list[str]:
 
 def _state(night: Night, plan: Plan) -> str:
     if night.today >= plan.final_warning_date:
-        return "final-warning"
+        return State.FINAL_WARNING
     if night.history.last_request() is None:
-        return "scheduled"
-    return "requested" if night.today < plan.due_date else "overdue"
+        return State.SCHEDULED
+    return State.REQUESTED if night.today < plan.due_date else State.OVERDUE
 
 
 def _next_step(night: Night, plan: Plan, tonight: tuple[Handled, ...] | list[Handled]) -> tuple[str, date]:

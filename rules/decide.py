@@ -12,10 +12,9 @@ from rules.information import missing_information
 from rules.night import Decision, Night, Notice  # noqa: F401
 from rules.plan import Plan, make_plan
 from rules.release import key_release_date
-from rules.steps import CLOSING_STEP, RESOLVED, STEP_RANK, notice_key, step_rank  # noqa: F401
+from rules.states import CLOSED_STATES, CLOSING_STEP, State  # noqa: F401 (part of this module's API)
+from rules.steps import RESOLVED, notice_key, step_rank  # noqa: F401
 
-CLOSED_STATES = ("complete", "not-eligible", "released-unconfirmed", "closed")
-STATES = ("scheduled", "requested", "overdue", "final-warning", *CLOSED_STATES, "data-problem")
 NO_RELEASE_DATE = "no usable release date"
 
 
@@ -49,16 +48,16 @@ def decide(facts: CaseFacts, history: History, today: date, policy: Policy, cale
     if history.closed_state:
         return _closing(night, history.closed_state, plan, closes=None)
     if not night.missing:  # complete information ends the chase even where no release date is known
-        done = "not-eligible" if facts.information.is_not_eligible else "complete"
+        done = State.NOT_ELIGIBLE if facts.information.is_not_eligible else State.COMPLETE
         return _closing(night, done, plan, closes=done)
     if plan is None:
         if facts.released_on is not None and facts.released_on <= today:
-            return _closing(night, "closed", None, closes="closed", problems=(NO_RELEASE_DATE,))
-        return night.decision("data-problem", None, problems=(NO_RELEASE_DATE,))
+            return _closing(night, State.CLOSED, None, closes=State.CLOSED, problems=(NO_RELEASE_DATE,))
+        return night.decision(State.DATA_PROBLEM, None, problems=(NO_RELEASE_DATE,))
     if night.since > plan.planning_date and not history.handled:
-        return _closing(night, "closed", plan, closes="closed")
+        return _closing(night, State.CLOSED, plan, closes=State.CLOSED)
     if (facts.released_on is not None and facts.released_on <= today) or today > plan.planning_date:
-        return _closing(night, "released-unconfirmed", plan, closes="released-unconfirmed")
+        return _closing(night, State.RELEASED_UNCONFIRMED, plan, closes=State.RELEASED_UNCONFIRMED)
     return chase_tonight(night, plan)
 
 

@@ -40,7 +40,3 @@ def missing_information(info: Information) -> tuple[str, ...]:
     if info.level in MEETING_LEVELS and info.meeting_date is None:
         missing.append("mapp_meeting_date")
     return tuple(missing)
-
-
-def is_complete(info: Information) -> bool:
-    return not missing_information(info)

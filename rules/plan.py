@@ -11,6 +11,7 @@ import pendulum
 from config.policy import DatePolicy, Policy
 from rules.calendar import WorkingCalendar
 from rules.release import KeyDate, planning_date
+from rules.steps import REMINDER, REQUEST
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,8 @@ def _timetable(
         calendar.add_working_days(r, rules.reminder_min_working_days_after_request),
     )
     d = calendar.next_working_day(max(min(d, f), calendar.add_working_days(r, 1)))
-    steps = [("reminder", d), *((step, calendar.add_working_days(d, wd)) for step, wd in offsets)]
-    return p, d, f, (("request", r), *((step, when) for step, when in steps if when < f))
+    steps = [(REMINDER, d), *((step, calendar.add_working_days(d, wd)) for step, wd in offsets)]
+    return p, d, f, ((REQUEST, r), *((step, when) for step, when in steps if when < f))
 
 
 @lru_cache(maxsize=1 << 16)

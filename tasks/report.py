@@ -11,6 +11,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
 
 from chase.night import NightReport
+from rules.states import State
 
 MAX_ROWS = 5000
 
@@ -26,11 +27,11 @@ def publish_night_report(report: NightReport, delivery: dict | None = None) -> N
         table=rows[:MAX_ROWS] or [{"prison_number": "", "step": "none queued"}],
         description=f"Notices queued on the night of {report.night}",
     )
-    if report.closed.get("released-unconfirmed") and not report.dry_run:
+    if report.closed.get(State.RELEASED_UNCONFIRMED) and not report.dry_run:
         emit_event(
             event="mappa.cases.released-unconfirmed",
             resource={"prefect.resource.id": f"mappa.night.{report.night}"},
-            payload={"count": report.closed["released-unconfirmed"]},
+            payload={"count": report.closed[State.RELEASED_UNCONFIRMED]},
         )
 
 

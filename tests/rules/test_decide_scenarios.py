@@ -4,9 +4,10 @@ from datetime import timedelta
 
 import pytest
 
-from rules.decide import STATES, History, decide, notice_key, step_rank
+from rules.decide import History, decide, notice_key, step_rank
 from rules.information import Information
 from rules.simulate import replay
+from rules.states import State
 from tests.rules.builders import COMPLETE, PEOPLE, case, d, with_people
 
 A = "2027-10-13"  # example A: a Wednesday CRD, request 03-15, reminder 04-13, F 09-29
@@ -210,7 +211,7 @@ def test_nobody_to_send_to_queues_nothing(calendar, policy):
 def test_states_and_next_steps(calendar, policy, night, state, next_step):
     result = run(case(A), "2027-01-04", night, calendar, policy)
     decision = result.nights[-1][1]
-    assert decision.state == state and decision.state in STATES
+    assert decision.state == state and decision.state in set(State)
     assert (decision.next_step, decision.next_step_date and decision.next_step_date.isoformat()) == next_step
 
 

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from rules.information import Information, is_complete, missing_information
+from rules.information import Information, missing_information
 
 
 @pytest.mark.parametrize(
@@ -21,7 +21,7 @@ from rules.information import Information, is_complete, missing_information
 )
 def test_it_lists_what_is_missing(info, missing):
     assert missing_information(info) == missing
-    assert is_complete(info) is (missing == ())
+    assert (missing_information(info) == ()) is (missing == ())
 
 
 @pytest.mark.parametrize("fields", [dict(category=5), dict(level=4), dict(category=0)])

@@ -11,14 +11,7 @@ def write(tmp_path, text: str):
 
 def test_the_default_policy_loads():
     policy = load_policy().base
-    assert policy.chase_steps() == (
-        "request",
-        "reminder",
-        "escalation-1",
-        "escalation-2",
-        "escalation-3",
-        "final-warning",
-    )
+    assert [rung.step for rung in policy.ladder] == ["escalation-1", "escalation-2", "escalation-3"]
     assert policy.dates.request_months_before_release == 7
     assert policy.dates.friday_release_days == 2
     assert policy.delivery.digest is True
@@ -80,7 +73,7 @@ def test_an_establishment_overrides_the_base(tmp_path):
     )
     durham = book.for_establishment("DMI")
     assert durham.dates.friday_release_days == 1
-    assert durham.chase_steps() == ("request", "reminder", "escalation-1", "final-warning")
+    assert [rung.step for rung in durham.ladder] == ["escalation-1"]
     assert durham.dates.request_months_before_release == 7
     assert book.for_establishment("BMI") is book.base
     assert book.for_establishment(None) is book.base
