@@ -10,8 +10,9 @@ from pathlib import Path
 
 from bench.floor import import_floor, night_floor
 from bench.measure import Figure, floor_of, timed
+from feeds.kinds import FEED_ORDER
 
-KINDS = ("establishments", "pdus", "releases", "allocations")
+KINDS = FEED_ORDER
 FLOOR_SAMPLES = 3  # nights of the multi-night floor actually computed; the rest extrapolated
 
 

@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session, aliased
 from db.models import Allocation, Case, Establishment, MappaInformation, Notice, Pdu, Prisoner
 from rules.decide import CaseFacts, Handled, History, People
 from rules.information import Information
-from rules.release import ReleaseDates
+from rules.release import RELEASE_DATE_FIELDS, ReleaseDates
 from rules.steps import Step
 
-DATES = ("crd", "ard", "ped", "hdced", "hdcad", "prrd", "ted", "thd")
+DATES = RELEASE_DATE_FIELDS
 STORED = (
     "state",
     "key_date",

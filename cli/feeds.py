@@ -10,21 +10,15 @@ import typer
 from cli.common import console_error, database, exit_with, parse_date_option
 from db.session import transaction
 from feeds.importer import import_feed
+from feeds.kinds import FEED_ORDER
 from feeds.record import Receipt, ReceiptError, record_receipt
 from tasks import resources
 
-
-class Kind(StrEnum):
-    establishments = "establishments"
-    pdus = "pdus"
-    releases = "releases"
-    allocations = "allocations"
+Kind = StrEnum("Kind", {kind: kind for kind in FEED_ORDER})  # the feeds, in import order
 
 
 def import_(
-    kind: Kind = typer.Argument(
-        ..., metavar="KIND", help="Which feed the file is: establishments, pdus, releases or allocations."
-    ),
+    kind: Kind = typer.Argument(..., metavar="KIND", help=f"Which feed the file is: {', '.join(FEED_ORDER)}."),
     file: Path = typer.Argument(..., metavar="FILE", help="The CSV file to import."),
     report: Path | None = typer.Option(
         None, "--report", metavar="FILE", help="Also write every rejected row to this CSV file."

@@ -10,6 +10,7 @@ from cli.output import Format, plain, print_rows, to_json
 from db.audit import trail
 from db.models import Allocation, MappaInformation, Prisoner
 from db.session import session_factory
+from rules.release import RELEASE_DATE_FIELDS
 from tasks import resources
 
 TABLE_COLUMNS = [
@@ -66,9 +67,7 @@ def _details(engine, number: str) -> dict | None:
             return None
         allocation = session.get(Allocation, number)
         info = session.get(MappaInformation, number)
-    dates = {
-        k: getattr(prisoner, k) for k in ("crd", "ard", "ped", "hdced", "hdcad", "prrd", "ted", "thd", "released_on")
-    }
+    dates = {k: getattr(prisoner, k) for k in (*RELEASE_DATE_FIELDS, "released_on")}
     return {
         "name": " ".join(p for p in (prisoner.first_name, prisoner.last_name) if p),
         "sentence_type": prisoner.sentence_type,

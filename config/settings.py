@@ -14,6 +14,8 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from notifications.addresses import syntax_problem
+
 DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
@@ -67,7 +69,7 @@ class Settings(BaseSettings):
     @field_validator("mail_from")
     @classmethod
     def one_plain_address(cls, value: str) -> str:
-        if not re.fullmatch(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+", value):
+        if syntax_problem(value):
             raise ValueError("must be one plain e-mail address like tracker@justice.gov.uk")
         return value
 

@@ -18,9 +18,10 @@ from demo.progress import ORDER, Monthly
 from demo.summary import Summary, summarise
 from demo.workspace import Workspace, prepare
 from feeds.importer import import_feed
+from feeds.kinds import FEED_ORDER
 from rules.states import State
 
-KINDS = ("establishments", "pdus", "releases", "allocations")
+KINDS = FEED_ORDER
 Echo = Callable[[str], None]
 
 

@@ -16,9 +16,10 @@ from typing import Any
 from db.models import Allocation, Establishment, MappaInformation, Pdu, Prisoner
 from feeds import mappa
 from feeds import values as v
+from rules.release import RELEASE_DATE_FIELDS
 
 MAX_FIELD = 10_000
-RELEASE_DATES = ("crd", "ard", "ped", "hdced", "hdcad", "prrd", "ted", "thd")
+RELEASE_DATES = RELEASE_DATE_FIELDS
 
 
 @dataclass(frozen=True)
@@ -204,4 +205,6 @@ ALLOCATIONS = Feed(
     check=_allocation_check,
 )
 
+# In import order: each feed refers to the ones before it.
 FEEDS = {feed.kind: feed for feed in (ESTABLISHMENTS, PDUS, RELEASES, ALLOCATIONS)}
+FEED_ORDER: tuple[str, ...] = tuple(FEEDS)

@@ -11,21 +11,19 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from notifications.addresses import syntax_problem
+from rules.release import SENTENCE_TYPES
+
 ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 PRISON_NUMBER = re.compile(r"[A-Z][0-9]{4}[A-Z]{2}")
 CRN = re.compile(r"[A-Z][0-9]{6}")
 ESTABLISHMENT_CODE = re.compile(r"[A-Z]{3}")
 PDU_CODE = re.compile(r"[A-Z0-9_-]{2,20}")
-EMAIL = re.compile(
-    r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
-)
 # C0/C1 controls, DEL, and the bidirectional overrides that make text display
 # differently from what it says.
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 FORMULA_STARTS = ("=", "+", "-", "@")
-SENTENCE_TYPES = ("determinate", "indeterminate", "recall")
 
 
 def shown(text: str) -> str:
@@ -69,7 +67,7 @@ parse_pdu_code = identifier(PDU_CODE, "a PDU code (2-20 letters, digits, _ or -)
 def parse_email(text: str) -> str:
     """One plain address, lower-cased so a change of case is not a change of COM."""
     value = text.strip().lower()
-    if len(value) > 254 or not EMAIL.fullmatch(value):
+    if syntax_problem(value):
         raise ValueError("not one plain e-mail address (expected like name@justice.gov.uk)")
     return value
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from email.message import EmailMessage
 from typing import TYPE_CHECKING, Any, Protocol
 
+from config.settings import LOOPBACK_HOSTS
 from notifications.failures import DeliveryError, PermanentDeliveryError, TransientDeliveryError
 from notifications.local_transports import ConsoleTransport, FileTransport, MemoryTransport
 from notifications.smtp_transport import SmtpTransport
@@ -26,7 +27,6 @@ __all__ = [
     "make_transport",
     "send_with_retry",
 ]
-LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
 BLOCK_SECURITY = {"SSL": "ssl", "STARTTLS": "starttls", "INSECURE": "none"}
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 
 from rules.calendar import WorkingCalendar
@@ -26,6 +26,10 @@ class ReleaseDates:
     prrd: date | None = None
     ted: date | None = None
     thd: date | None = None
+
+
+# The release-date fields, in the feeds' column order: everything but the sentence type.
+RELEASE_DATE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(ReleaseDates) if f.name != "sentence_type")
 
 
 @dataclass(frozen=True)

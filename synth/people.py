@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from random import Random
 
+from rules.release import RELEASE_DATE_FIELDS
 from synth.ids import crn, prison_number
 from synth.names import FIRST_NAMES, SURNAMES
 from synth.places import Prison, ProbationUnit, Staff
@@ -48,7 +49,7 @@ ALLOCATION_COLUMNS = [
     "mapp_meeting_date",
     "confirmed_on",
 ]
-DATES = ("crd", "ard", "ped", "hdced", "hdcad", "prrd", "ted", "thd")
+DATES = RELEASE_DATE_FIELDS
 
 
 @dataclass

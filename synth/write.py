@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from random import Random
 
+from feeds.kinds import FEED_ORDER
 from synth import places
 from synth.people import ALLOCATION_COLUMNS, RELEASE_COLUMNS, Population
 from synth.profile import Profile
@@ -42,7 +43,7 @@ def generate(
     settings = _settings(seed, scale, today or date.today(), establishments, prisoners, profile or Profile())
     (folder / MANIFEST).write_text(json.dumps(settings, indent=2))
     population, prisons, units = _world(settings)
-    paths = {kind: folder / f"{kind}.csv" for kind in ("establishments", "pdus", "releases", "allocations")}
+    paths = {kind: folder / f"{kind}.csv" for kind in FEED_ORDER}
     _write(paths["establishments"], ESTABLISHMENT_COLUMNS, (prison.row() for prison in prisons))
     _write(paths["pdus"], PDU_COLUMNS, (unit.row() for unit in units))
     as_of = date.fromisoformat(settings["today"])

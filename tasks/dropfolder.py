@@ -22,9 +22,10 @@ from prefect.events import emit_event
 from db.models import ImportedFile
 from db.session import transaction
 from feeds import ImportReport, import_feed
+from feeds.kinds import FEED_ORDER
 from tasks import resources
 
-ORDER = ("establishments", "pdus", "releases", "allocations")  # each feed refers to the ones before it
+ORDER = FEED_ORDER
 ARCHIVE = "archive"
 IMPORTED, ROWS_REJECTED, REFUSED, DUPLICATE = "imported", "rows-rejected", "refused", "already-processed"
 MAX_REPORTED = 5000  # rejections written to the report file; the count is always exact

@@ -11,10 +11,12 @@ import pytest
 
 from db.session import make_engine
 from feeds.importer import import_feed
+from feeds.kinds import FEED_ORDER
+from rules.release import RELEASE_DATE_FIELDS, ReleaseDates, key_release_date
 from synth.write import arrivals, generate
 
 TODAY = date(2027, 1, 4)
-KINDS = ("establishments", "pdus", "releases", "allocations")
+KINDS = FEED_ORDER
 
 
 def rows(path) -> list[dict[str, str]]:
@@ -108,13 +110,7 @@ def test_levels_are_mostly_one_and_some_level_two_cases_lack_a_meeting_date(samp
 
 
 def _key(row: dict[str, str]) -> date | None:
-    """The key release date as docs/domain.md defines it (enough of it for these data)."""
-    get = lambda name: date.fromisoformat(row[name]) if row[name] else None  # noqa: E731
-    if row["sentence_type"] == "recall":
-        key = get("prrd")
-    elif row["sentence_type"] == "indeterminate":
-        key = get("ted") if get("ted") and get("ted") >= TODAY else get("thd") or get("ted")
-    else:
-        key = get("ped") or min(d for d in (get("ard"), get("crd")) if d)
-    hdcad = get("hdcad")
-    return min(key, hdcad) if hdcad and key else key
+    """The key release date, by the product's own rule."""
+    dates = {name: date.fromisoformat(row[name]) if row[name] else None for name in RELEASE_DATE_FIELDS}
+    key = key_release_date(ReleaseDates(row["sentence_type"] or None, **dates), TODAY)
+    return key.date if key else None
