@@ -108,7 +108,7 @@ def test_levels_are_mostly_one_and_some_level_two_cases_lack_a_meeting_date(samp
 
 
 def _key(row: dict[str, str]) -> date | None:
-    """The key release date as docs/domain.md defines it (enough of it for these data)."""
+    """The key release date as docs/policy.md ("The key release date K") defines it (enough of it for these data)."""
     get = lambda name: date.fromisoformat(row[name]) if row[name] else None  # noqa: E731
     if row["sentence_type"] == "recall":
         key = get("prrd")
