@@ -99,7 +99,7 @@ def profiled(name: str, out: Path, function, *args):
             func in WATCH
             and ct > 0.01 * total
             and (
-                "/work/main/" in file
+                str(file).startswith(str(ROOT))
                 or func in ("set_content", "add_alternative", "__setitem__", "make_msgid", "format_datetime")
             )
         ):

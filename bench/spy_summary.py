@@ -5,6 +5,23 @@ its samples by function.  python bench/spy_summary.py spy.txt "load_cases (chase
 import collections
 import re
 import sys
+import sysconfig
+from pathlib import Path
+
+# Frames are shown relative to the project, site-packages or the standard library, wherever they are.
+PREFIXES = (
+    sysconfig.get_paths()["purelib"] + "/",
+    str(Path(__file__).resolve().parent.parent) + "/",
+    sysconfig.get_paths()["stdlib"] + "/",
+)
+
+
+def short(frame: str) -> str:
+    frame = re.sub(r":\d+\)$", ")", frame.strip())
+    for prefix in PREFIXES:
+        frame = frame.replace(prefix, "")
+    return frame
+
 
 phases = {k: k for k in sys.argv[2].split(",")}
 with open(sys.argv[1]) as source:
@@ -19,21 +36,11 @@ for name, key in phases.items():
         i = max(j for j, f in enumerate(frames) if key in f)
         seen = set()
         for f in frames[i:]:
-            fn = re.sub(r":\d+\)$", ")", f.strip())
-            fn = (
-                fn.replace("/work/main/.venv/lib/python3.11/site-packages/", "")
-                .replace("/work/main/", "")
-                .replace("/root/.pyenv/versions/3.11.7/lib/python3.11/", "")
-            )
+            fn = short(f)
             if fn not in seen:
                 incl[fn] += n
                 seen.add(fn)
-        own[
-            re.sub(r":\d+\)$", ")", frames[-1].strip())
-            .replace("/work/main/.venv/lib/python3.11/site-packages/", "")
-            .replace("/work/main/", "")
-            .replace("/root/.pyenv/versions/3.11.7/lib/python3.11/", "")
-        ] += n
+        own[short(frames[-1])] += n
     print(f"\n=== {name}: {total} samples ({total / 200:.1f} s at 200 Hz)")
     print("-- inclusive --")
     for fn, n in incl.most_common(int(sys.argv[3]) if len(sys.argv) > 3 else 25):

@@ -32,7 +32,7 @@ def make_plan(
     policy: Policy,
     calendar: WorkingCalendar,
 ) -> Plan:
-    """Every step date for a case (docs/domain.md, "The default chase policy").
+    """Every step date for a case (docs/policy.md, "The steps").
 
     R is the night the current request went, or else P - 7 months, not before
     the first tracked night nor before tonight (a request that missed its night

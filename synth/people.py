@@ -148,7 +148,7 @@ class Population:
         return self.today + timedelta(days=rng.randint(3 * 365, 15 * 365))
 
     def sentence(self, rng: Random, key: date) -> tuple[str, dict[str, date]]:
-        """A sentence type and dates whose key release date (domain.md's rule) is `key`."""
+        """A sentence type and dates whose key release date (docs/policy.md, "The key release date K") is `key`."""
         p, roll = self.profile, rng.random()
         days = lambda low, high: timedelta(days=rng.randint(low, high))  # noqa: E731
         if roll < p.recall:

@@ -1,4 +1,4 @@
-"""The proportions a synthetic population is drawn with. Defaults follow docs/domain.md's national figures."""
+"""The proportions a synthetic population is drawn with. Defaults follow docs/policy.md, "Workload"."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The worked examples of docs/domain.md, replayed night by night from the first tracked night to P + 3."""
+"""The worked examples of docs/policy.md, replayed night by night from the first tracked night to P + 3."""
 
 from datetime import timedelta
 

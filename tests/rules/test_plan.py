@@ -4,7 +4,7 @@ from rules.plan import make_plan, months_before
 from rules.release import key_release_date
 from tests.rules.builders import case, d
 
-# The worked examples of docs/domain.md, "The default chase policy".
+# The worked examples of docs/policy.md, "Worked examples".
 EXAMPLES = {
     "A": (
         "2027-10-13",
