@@ -2,7 +2,7 @@
 """Run mappa-tracker from a fresh checkout with nothing but Python 3.11+.
 
     python3 dev.py demo        # the nightly check on demo data (SQLite, local Prefect, e-mails to files)
-    python3 dev.py test        # the whole test suite (extra arguments go to pytest)
+    python3 dev.py test        # ruff, mypy, then the whole test suite (extra arguments go to pytest)
     python3 dev.py mappa ...   # any mappa command, inside the project's environment
 
 The first run creates .venv from the hash-pinned requirements.lock; later runs
@@ -45,13 +45,23 @@ def ensure_environment() -> None:
     STAMP.write_text(fingerprint())
 
 
+def check_code(env: dict[str, str]) -> int:
+    """Lint, formatting and types first: a seconds-long failure beats one found after the suite."""
+    for check in (["ruff", "check", "."], ["ruff", "format", "--check", "."], ["mypy"]):
+        status = subprocess.call([str(BIN / check[0]), *check[1:]], env=env, cwd=ROOT)
+        if status:
+            print(f"{' '.join(check)} failed (exit {status}); fix it before the tests run", flush=True)
+            return status
+    return 0
+
+
 def run(argv: list[str]) -> int:
     command, rest = (argv[0], argv[1:]) if argv else ("help", [])
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     if command == "demo":
         return subprocess.call([str(BIN / "mappa"), "demo", *rest], env=env, cwd=ROOT)
     if command == "test":
-        return subprocess.call([str(BIN / "python"), "-m", "pytest", *rest], env=env, cwd=ROOT)
+        return check_code(env) or subprocess.call([str(BIN / "python"), "-m", "pytest", *rest], env=env, cwd=ROOT)
     if command == "mappa":
         return subprocess.call([str(BIN / "mappa"), *rest], env=env, cwd=ROOT)
     print(__doc__)

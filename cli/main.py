@@ -37,14 +37,8 @@ COMMAND_MODULES = ["cli.setup", "cli.feeds", "cli.views", "cli.chase", "cli.audi
 
 
 def _register_commands() -> None:
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name == name:  # a group not built yet; its siblings still work
-                continue
-            raise
-        module.register(app)
+    for name in COMMAND_MODULES:  # a group missing from the install is an error, never silently absent
+        importlib.import_module(name).register(app)
 
 
 def _quiet_prefect_defaults() -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictBool, StrictInt, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 
 from rules.steps import Step
 
@@ -149,7 +150,7 @@ def load_policy(path: str | Path | None = None) -> PolicyBook:
     return PolicyBook(base, book)
 
 
-def deep_merge(base: dict, override: dict) -> dict:
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     """Tables merge key by key; anything else (numbers, lists, the ladder) is replaced."""
     merged = dict(base)
     for key, value in override.items():
@@ -160,7 +161,7 @@ def deep_merge(base: dict, override: dict) -> dict:
     return merged
 
 
-def _read(path: Path) -> dict:
+def _read(path: Path) -> dict[str, Any]:
     try:
         with open(path, "rb") as f:
             return tomllib.load(f)
@@ -170,7 +171,7 @@ def _read(path: Path) -> dict:
         raise PolicyError(f"{path}: not valid TOML ({error})") from None
 
 
-def _validate(raw: dict, source: Path, prefix: str) -> Policy:
+def _validate(raw: dict[str, Any], source: Path, prefix: str) -> Policy:
     try:
         return Policy.model_validate(raw)
     except ValidationError as error:
@@ -186,7 +187,7 @@ def _validate(raw: dict, source: Path, prefix: str) -> Policy:
         raise PolicyError("invalid chase policy:\n  " + "\n  ".join(lines)) from None
 
 
-def _key(loc: tuple) -> str:
+def _key(loc: tuple[int | str, ...]) -> str:
     # rungs are numbered from 1 as in the messages; positions inside role lists
     # add nothing (the message quotes the bad role)
     parts: list[str] = []
@@ -199,7 +200,7 @@ def _key(loc: tuple) -> str:
     return ".".join(parts) or "(top level)"
 
 
-def _reason(problem: dict) -> str:
+def _reason(problem: ErrorDetails) -> str:
     kind, value = problem["type"], problem.get("input")
     if kind == "extra_forbidden":
         return "unknown key"
@@ -211,4 +212,4 @@ def _reason(problem: dict) -> str:
         return f"unknown role {value!r} (roles: {', '.join(ROLES)})"
     if kind in ("greater_than", "greater_than_equal", "less_than_equal"):
         return f"{problem['msg'].replace('Input should be', 'must be')}, got {value!r}"
-    return problem["msg"].removeprefix("Value error, ")
+    return str(problem["msg"]).removeprefix("Value error, ")

@@ -17,7 +17,7 @@ from prefect.states import Completed, Failed
 
 from config.settings import get_settings
 from tasks import resources
-from tasks.dropfolder import find_feeds, ignored_files, import_file, summary_markdown
+from tasks.dropfolder import find_feeds, ignored_files, import_file, imports_summary_markdown
 
 
 def run_name() -> str:
@@ -44,7 +44,7 @@ def import_drop_folder(drop_dir: str | None = None, night: date | None = None):
     outcomes = [import_file(kind, path, tonight) for kind, path in found]
     create_markdown_artifact(
         key="feed-imports",
-        markdown=summary_markdown(drop, outcomes, ignored),
+        markdown=imports_summary_markdown(drop, outcomes, ignored),
         description=f"Drop-folder import {tonight}",
     )
     return verdict(outcomes)

@@ -43,8 +43,8 @@ def address(
     return Addressees(to_all, tuple(a for a in cc_all if a not in to_all), tuple(notes), tuple(problems))
 
 
-def _resolve(role: str, people: People, notes: dict, problems: dict) -> str | None:
-    found = getattr(people, role)
+def _resolve(role: str, people: People, notes: dict[str, None], problems: dict[str, None]) -> str | None:
+    found: str | None = getattr(people, role)
     if found:
         return found
     missing = MISSING[role]

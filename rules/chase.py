@@ -92,7 +92,7 @@ def _next_step(night: Night, plan: Plan, tonight: tuple[Handled, ...] | list[Han
     """The step a later night would queue: the earliest one due, the most senior on a tie."""
     cal, done = night.calendar, {h.step for h in (*night.history.handled, *tonight)}
     after = cal.add_working_days(night.today, 1)
-    options = [(cal.add_working_days(plan.planning_date, 1), RELEASED_UNCONFIRMED)]
+    options: list[tuple[date, str]] = [(cal.add_working_days(plan.planning_date, 1), RELEASED_UNCONFIRMED)]
     if max(plan.final_warning_date, after) <= plan.planning_date:
         options.append((max(plan.final_warning_date, after), FINAL_WARNING))
     sent_tonight = any(h.step == REQUEST and not h.superseded for h in tonight)

@@ -161,7 +161,7 @@ def announce_refusal(outcome: FileOutcome) -> None:
     )
 
 
-def summary_markdown(drop: Path, outcomes: list[FileOutcome], ignored: list[str]) -> str:
+def imports_summary_markdown(drop: Path, outcomes: list[FileOutcome], ignored: list[str]) -> str:
     lines = ["# Drop-folder import", "", f"Folder `{drop}`: {len(outcomes)} feed files.", ""]
     if outcomes:
         lines += ["| kind | file | outcome | rows | accepted | rejected |", "|---|---|---|---|---|---|"]

@@ -19,7 +19,9 @@ MAX_ROWS = 5000
 @task(name="publish-night-report", cache_policy=NO_CACHE)
 def publish_night_report(report: NightReport, delivery: dict | None = None) -> None:
     create_markdown_artifact(
-        key="nightly-summary", markdown=summary_markdown(report, delivery), description=f"Nightly check {report.night}"
+        key="nightly-summary",
+        markdown=night_summary_markdown(report, delivery),
+        description=f"Nightly check {report.night}",
     )
     rows = [{k: item[k] for k in ("prison_number", "establishment_code", "step", "night")} for item in report.queued]
     create_table_artifact(
@@ -35,7 +37,7 @@ def publish_night_report(report: NightReport, delivery: dict | None = None) -> N
         )
 
 
-def summary_markdown(report: NightReport, delivery: dict | None) -> str:
+def night_summary_markdown(report: NightReport, delivery: dict | None) -> str:
     mode = " (dry run: nothing written)" if report.dry_run else ""
     if report.unchanged:
         mode += " (already checked and nothing has changed since: decisions skipped, delivery retried)"
