@@ -33,13 +33,14 @@ class Claimed:
     key: str
     night: date
     context: dict
-    prison_number: str
+    prison_number: str | None
     first_name: str | None
     last_name: str | None
     establishment_code: str | None
     establishment_name: str | None
     omu_mailbox: str | None
     closed_state: str | None
+    kind: str = "case"  # anything else is an e-mail about many cases or none, rendered by its kind
 
     @property
     def stale(self) -> bool:
@@ -110,6 +111,7 @@ def _claimed_by(engine: Engine, token: str) -> list[Claimed]:
             Establishment.name,
             Establishment.omu_mailbox,
             Case.closed_state,
+            Notice.kind,
         )
         .join(Notice, Notice.id == Delivery.notice_id)
         .outerjoin(Prisoner, Prisoner.prison_number == Notice.prison_number)

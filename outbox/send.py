@@ -22,6 +22,7 @@ from db.types import utcnow
 from notifications.addresses import InvalidAddress, check_address
 from notifications.compose import envelopes, render
 from notifications.failures import DeliveryError, PermanentDeliveryError
+from notifications.kinds import CASE, render_kind
 from notifications.model import CaseItem, Delivery
 from notifications.transports import send_with_retry
 from outbox.claim import Claimed, claim
@@ -35,6 +36,7 @@ class DeliveryReport:
     blocked: list[dict] = field(default_factory=list)  # prison_number, step, reason
     errors: Counter = field(default_factory=Counter)  # reason -> deliveries
     sent_notices: list[tuple[str, str]] = field(default_factory=list)  # (prison_number, step)
+    sent_other: list[str] = field(default_factory=list)  # keys of e-mails not about one case
     stuck: set[int] = field(default_factory=set)  # notices with a copy not delivered
 
     @property
@@ -72,8 +74,35 @@ def deliver(mailer: Mailer, token: str) -> DeliveryReport:
     for reason in sorted(set(blocked.values())):
         _block(mailer.engine, [c for c in fresh if blocked.get(c.delivery_id) == reason], reason, report)
     sendable = [c for c in fresh if c.delivery_id not in blocked]
-    _send_all(mailer, sendable, report)
+    _send_all(mailer, [c for c in sendable if c.kind == CASE], report)
+    _send_others(mailer, [c for c in sendable if c.kind != CASE], report)
     return report
+
+
+def _send_others(mailer: Mailer, claimed: list[Claimed], report: DeliveryReport) -> None:
+    """Notices not about one case: each delivery is its own e-mail, rendered by the notice's kind."""
+    if not claimed:
+        return
+    remaining = list(claimed)
+    with mailer.transport as transport:
+        while remaining:
+            c = remaining.pop(0)
+            try:
+                message = render_kind(
+                    c.kind,
+                    c.context or {},
+                    recipient=c.address,
+                    sender=mailer.sender,
+                    key=c.key,
+                    reply_to=c.omu_mailbox if c.omu_mailbox != c.address else None,
+                    allowed_domains=mailer.allowed_domains,
+                )
+            except (InvalidAddress, ValueError) as error:
+                _block(mailer.engine, [c], f"cannot build the e-mail: {error}", report)
+                continue
+            if not _send_one(mailer, transport, message, [c], report):
+                break
+    _finish(mailer.engine, remaining, "pending", None, report, "retry-later")
 
 
 def _send_all(mailer: Mailer, claimed: list[Claimed], report: DeliveryReport) -> None:
@@ -132,7 +161,8 @@ def _send_one(mailer: Mailer, transport, message, members: list[Claimed], report
     failpoint("deliver.after-record")
     report.messages += 1
     report.counts["sent"] += len(members)
-    report.sent_notices += [(c.prison_number, c.step) for c in members]
+    report.sent_notices += [(c.prison_number, c.step) for c in members if c.kind == CASE]
+    report.sent_other += [c.key for c in members if c.kind != CASE]
     return True
 
 

@@ -55,6 +55,7 @@ def announce(night: date, report: DeliveryReport) -> None:
                 "messages": report.messages,
                 "deliveries": report.counts["sent"],
                 "notices": sorted({f"{pn}/{step}" for pn, step in report.sent_notices})[:500],
+                "other": sorted(set(report.sent_other))[:100],
             },
         )
     if report.undelivered:
