@@ -147,12 +147,12 @@ def main() -> None:
         for kind in KINDS:
             import_feed(engine, kind, feeds[kind])
         from chase import night
+        from config import runtime
         from outbox.send import deliver
-        from tasks import resources
         from tasks.chase import BATCH_SIZE
         from tasks.deliver import mailer
 
-        book, calendar = resources.policy(), resources.calendar()
+        book, calendar = runtime.policy(), runtime.calendar()
         snapshots = profiled("load_cases", args.out, night.load_cases, engine)
 
         def first_night():

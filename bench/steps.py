@@ -75,9 +75,9 @@ def imported(db, scale, engine, kind, path) -> Figure:
 
 
 def _rules():
-    from tasks import resources
+    from config import runtime
 
-    return resources.policy(), resources.calendar()
+    return runtime.policy(), runtime.calendar()
 
 
 def run_flow(flow, **parameters):

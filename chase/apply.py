@@ -17,9 +17,9 @@ from datetime import date
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from chase.failpoints import failpoint
 from chase.load import STORED
 from chase.outcome import Outcome, case_fields, notice_context
+from config.failpoints import failpoint
 from db.audit import Event, append
 from db.conflicts import insert_new
 from db.models import AuditHead, Case, Delivery, Notice

@@ -10,9 +10,9 @@ from datetime import date
 from sqlalchemy import Engine
 
 from chase.apply import apply_batch
-from chase.failpoints import failpoint
 from chase.load import Snapshot, load_snapshots
 from chase.outcome import Outcome
+from config.failpoints import failpoint
 from config.policy import PolicyBook
 from db.session import session_factory, transaction
 from rules.calendar import WorkingCalendar

@@ -10,7 +10,8 @@ import typer
 from sqlalchemy import Engine
 from sqlalchemy.exc import DatabaseError
 
-from config.settings import SettingsError, get_settings
+from config import runtime
+from config.settings import Settings, SettingsError
 from db.migrate import current_revision, head_revision
 from db.session import engine_for, safe_url
 
@@ -25,9 +26,9 @@ def console_error(message: str) -> None:
     typer.echo(f"mappa: {message}", err=True)
 
 
-def settings():
+def settings() -> Settings:
     try:
-        return get_settings()
+        return runtime.settings()
     except SettingsError as error:
         raise UserError(str(error)) from None
 

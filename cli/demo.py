@@ -7,6 +7,7 @@ import os
 import typer
 
 from cli.common import UserError, parse_date_option, settings
+from config import runtime
 
 
 def demo(
@@ -24,30 +25,20 @@ def demo(
     Running it again resets what the previous demo made; it never touches a database it did not make
     unless you pass --reset.
     """
+    from config.runtime import london_today
     from demo.run import run_demo
     from demo.workspace import NotOurs, workspace
-    from tasks.resources import london_today
 
     first = parse_date_option(start, "--start") or london_today()
-    current = _file_mail_settings()
-    try:
-        space = workspace(current, os.environ.get("PREFECT_HOME"))
-        run_demo(space, seed=seed, start=first, reset=reset, echo=typer.echo, prisoners=prisoners, nights=nights)
-    except NotOurs as refusal:
-        raise UserError(str(refusal)) from None
-
-
-def _file_mail_settings():
-    """The demo's e-mails always go to .eml files, whatever transport is configured."""
-    from config.settings import get_settings
-
-    current = settings()
-    if current.mail_transport != "file":
-        typer.echo(f"(the demo writes e-mails as files; MAPPA_MAIL_TRANSPORT={current.mail_transport} is ignored)")
-        os.environ["MAPPA_MAIL_TRANSPORT"] = "file"
-        get_settings.cache_clear()
-        current = settings()
-    return current
+    configured = settings().mail_transport
+    if configured != "file":
+        typer.echo(f"(the demo writes e-mails as files; MAPPA_MAIL_TRANSPORT={configured} is ignored)")
+    with runtime.overridden(mail_transport="file") as current:  # the demo's e-mails always go to .eml files
+        try:
+            space = workspace(current, os.environ.get("PREFECT_HOME"))
+            run_demo(space, seed=seed, start=first, reset=reset, echo=typer.echo, prisoners=prisoners, nights=nights)
+        except NotOurs as refusal:
+            raise UserError(str(refusal)) from None
 
 
 def register(app: typer.Typer) -> None:

@@ -8,11 +8,11 @@ from pathlib import Path
 import typer
 
 from cli.common import console_error, database, exit_with, parse_date_option
+from config import runtime
 from db.session import transaction
 from feeds.importer import import_feed
 from feeds.kinds import FEED_ORDER
 from feeds.record import Receipt, ReceiptError, record_receipt
-from tasks import resources
 
 Kind = StrEnum("Kind", {kind: kind for kind in FEED_ORDER})  # the feeds, in import order
 
@@ -99,7 +99,7 @@ def record(
 
     Example: mappa record A1234BC --by "J Smith" --category 2 --level 2
     """
-    today = resources.london_today()
+    today = runtime.london_today()
     receipt = Receipt(
         prison_number,
         by,

@@ -7,11 +7,11 @@ import typer
 from chase.views import FIELDS, case_views, notices_of
 from cli.common import UserError, database, parse_date_option
 from cli.output import Format, plain, print_rows, to_json
+from config import runtime
 from db.audit import trail
 from db.models import Allocation, MappaInformation, Prisoner
 from db.session import session_factory
 from rules.release import RELEASE_DATE_FIELDS
-from tasks import resources
 
 TABLE_COLUMNS = [
     "prison_number",
@@ -32,9 +32,9 @@ def status(
     as_of: str | None = typer.Option(None, "--as-of", help="Show the cases as on this date (default: today)."),
 ) -> None:
     """List tracked cases, most urgent first: state, planning date, next step and what is missing."""
-    night = parse_date_option(as_of, "--as-of") or resources.london_today()
+    night = parse_date_option(as_of, "--as-of") or runtime.london_today()
     code = establishment.strip().upper() if establishment else None
-    rows = case_views(database(), night, resources.policy(), resources.calendar(), establishment=code)
+    rows = case_views(database(), night, runtime.policy(), runtime.calendar(), establishment=code)
     rows.sort(key=lambda r: (r["planning_date"] is None, r["planning_date"] or night, r["prison_number"]))
     print_rows(rows, TABLE_COLUMNS if fmt is Format.table else list(FIELDS), fmt)
 
@@ -47,8 +47,8 @@ def case(
     """Show one case: its dates, people, the MAPPA information received, notices and history."""
     number = prison_number.strip().upper()
     engine = database()
-    night = parse_date_option(as_of, "--as-of") or resources.london_today()
-    views = case_views(engine, night, resources.policy(), resources.calendar(), prison_numbers=[number])
+    night = parse_date_option(as_of, "--as-of") or runtime.london_today()
+    views = case_views(engine, night, runtime.policy(), runtime.calendar(), prison_numbers=[number])
     details = _details(engine, number)
     if details is None:
         raise UserError(f"no prisoner {number} has been imported")

@@ -15,13 +15,12 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 from prefect.states import Completed, Failed
 
-from config.settings import get_settings
-from tasks import resources
+from config import runtime
 from tasks.dropfolder import find_feeds, ignored_files, import_file, imports_summary_markdown
 
 
 def run_name() -> str:
-    return f"import-drop-folder-{flow_run.parameters.get('night') or resources.london_today()}"
+    return f"import-drop-folder-{flow_run.parameters.get('night') or runtime.london_today()}"
 
 
 @flow(name="import-drop-folder", flow_run_name=run_name, log_prints=False)
@@ -32,11 +31,11 @@ def import_drop_folder(drop_dir: str | None = None, night: date | None = None):
     imported in that order; `night` names the archive folder (default: today in Europe/London).
     """
     logger = get_run_logger()
-    folder = drop_dir or get_settings().drop_dir
+    folder = drop_dir or runtime.settings().drop_dir
     if not folder or not Path(folder).is_dir():
         return Failed(message=f"no drop folder: {folder or 'MAPPA_DROP_DIR is not set'} is not a directory")
     drop = Path(folder)
-    tonight = night or resources.london_today()
+    tonight = night or runtime.london_today()
     found = find_feeds(drop)
     ignored = ignored_files(drop, found)
     if ignored:

@@ -10,15 +10,14 @@ from prefect.states import Failed
 from prefect.utilities.annotations import quote
 
 from chase.night import NightReport, batches
-from config.settings import get_settings
-from tasks import resources
+from config import runtime
 from tasks.chase import BATCH_SIZE, check_batch, load_cases, mark_night_checked, night_unchanged
 from tasks.deliver import deliver_notices
 from tasks.report import publish_night_report
 
 
 def run_name() -> str:
-    as_of = flow_run.parameters.get("as_of") or resources.london_today()
+    as_of = flow_run.parameters.get("as_of") or runtime.london_today()
     return f"nightly-check-{as_of}"
 
 
@@ -28,7 +27,7 @@ def nightly_check(as_of: date | None = None, dry_run: bool = False):
 
     `as_of` defaults to today in Europe/London; `dry_run` decides everything and writes nothing.
     """
-    night = as_of or resources.london_today()
+    night = as_of or runtime.london_today()
     actor = f"nightly-check {night} (flow run {flow_run.id})"
     report = check_night(night, actor, dry_run)
     delivery = None if dry_run else deliver_notices(night, actor)
@@ -57,7 +56,7 @@ def verdict(report: NightReport, delivery: dict | None):
             f"{delivery['undelivered_notices']} notices could not be delivered "
             f"({delivery['undelivered']} copies): {delivery['why']}"
         )
-    threshold = get_settings().data_problem_threshold
+    threshold = runtime.settings().data_problem_threshold
     if len(report.problems) > threshold:
         reasons.append(
             f"{len(report.problems)} data problems, more than MAPPA_DATA_PROBLEM_THRESHOLD={threshold}: "

@@ -16,7 +16,7 @@ from datetime import date
 
 from sqlalchemy import Engine
 
-from chase.failpoints import failpoint
+from config.failpoints import failpoint
 from db.session import transaction
 from db.types import utcnow
 from notifications.addresses import InvalidAddress, check_address

@@ -30,7 +30,7 @@ os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="mappa-reliability
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
-from chase.failpoints import POINTS  # noqa: E402
+from config.failpoints import POINTS  # noqa: E402
 from tests.reliability import harness as h  # noqa: E402
 from tests.support.databases import postgres_problem  # noqa: E402
 from tests.support.smtp import SmtpSink  # noqa: E402

@@ -11,8 +11,8 @@ from prefect.utilities.annotations import quote
 from chase import night as chase_night
 from chase.fingerprint import record_checked, unchanged_since_checked
 from chase.load import Snapshot
+from config import runtime
 from db.session import session_factory, transaction
-from tasks import resources
 
 # Cases travel between tasks inside `quote`: Prefect otherwise walks every nested
 # value of a task's inputs and result looking for futures, which cost more than
@@ -22,7 +22,7 @@ BATCH_SIZE = 2000
 
 @task(name="load-cases", cache_policy=NO_CACHE)
 def load_cases() -> quote:
-    snapshots = chase_night.load_cases(resources.database())
+    snapshots = chase_night.load_cases(runtime.database())
     get_run_logger().info("loaded %d tracked cases", len(snapshots))
     return quote(snapshots)
 
@@ -31,7 +31,7 @@ def load_cases() -> quote:
 def check_batch(snapshots: list[Snapshot], night: date, actor: str, dry_run: bool, number: int):
     """Pass the cases as `quote(batch)`; Prefect unwraps it before calling."""
     report = chase_night.check_batch(
-        resources.database(), snapshots, night, actor, resources.policy(), resources.calendar(), dry_run
+        runtime.database(), snapshots, night, actor, runtime.policy(), runtime.calendar(), dry_run
     )
     get_run_logger().info(
         "batch %d: %d cases, %d notices queued, %d already queued, %d superseded",
@@ -47,8 +47,8 @@ def check_batch(snapshots: list[Snapshot], night: date, actor: str, dry_run: boo
 @task(name="night-unchanged", cache_policy=NO_CACHE)
 def night_unchanged(night: date) -> bool:
     """True when this night was checked and nothing it reads has changed since: skip to delivery."""
-    with session_factory(resources.database())() as session:
-        unchanged = unchanged_since_checked(session, night, resources.policy())
+    with session_factory(runtime.database())() as session:
+        unchanged = unchanged_since_checked(session, night, runtime.policy())
     if unchanged:
         get_run_logger().info("night %s was already checked and no input has changed since", night)
     return unchanged
@@ -56,5 +56,5 @@ def night_unchanged(night: date) -> bool:
 
 @task(name="mark-night-checked", cache_policy=NO_CACHE)
 def mark_night_checked(night: date, cases: int) -> None:
-    with transaction(resources.database()) as session:
-        record_checked(session, night, resources.policy(), cases)
+    with transaction(runtime.database()) as session:
+        record_checked(session, night, runtime.policy(), cases)

@@ -8,16 +8,15 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
 
-from config.settings import get_settings
+from config import runtime
 from notifications.transports import make_transport
 from outbox.send import DeliveryReport, Mailer, deliver
-from tasks import resources
 
 
 def mailer(transport=None) -> Mailer:
-    settings, book = get_settings(), resources.policy()
+    settings, book = runtime.settings(), runtime.policy()
     return Mailer(
-        engine=resources.database(),
+        engine=runtime.database(),
         transport=transport or make_transport(settings),
         sender=settings.mail_from,
         allowed_domains=settings.allowed_recipient_domains,

@@ -19,11 +19,11 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
 
+from config import runtime
 from db.models import ImportedFile
 from db.session import transaction
 from feeds import ImportReport, import_feed
 from feeds.kinds import FEED_ORDER
-from tasks import resources
 
 ORDER = FEED_ORDER
 ARCHIVE = "archive"
@@ -85,7 +85,7 @@ def import_file(kind: str, path: Path, night: date) -> FileOutcome:
 
 def import_once(kind: str, path: Path) -> FileOutcome:
     sha = sha256_of(path)
-    with transaction(resources.database()) as session:
+    with transaction(runtime.database()) as session:
         earlier = session.get(ImportedFile, sha)
         if earlier is not None:
             when = f"{earlier.imported_at:%Y-%m-%d %H:%M} UTC"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from chase.failpoints import POINTS
+from config.failpoints import POINTS
 from tests.reliability import harness as h
 
 

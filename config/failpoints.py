@@ -10,11 +10,17 @@ from __future__ import annotations
 import os
 import signal
 
+# Passes are counted per armed target: arming another (or the same again after disarming)
+# starts from zero, so one test's passes never count towards the next one's.
 _passes: dict[str, int] = {}
+_armed: list[str] = [""]
 
 
 def failpoint(name: str) -> None:
-    target = os.environ.get("MAPPA_FAILPOINT")
+    target = os.environ.get("MAPPA_FAILPOINT", "")
+    if target != _armed[0]:
+        _armed[0] = target
+        _passes.clear()
     if not target:
         return
     point, _, nth = target.partition("@")
