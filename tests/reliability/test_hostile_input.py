@@ -19,6 +19,7 @@ from db.session import make_engine
 from feeds.importer import import_feed
 from feeds.kinds import FEEDS
 from tests.reliability import hostile as x
+from tests.reliability.harness import audit_ok
 
 KINDS = sorted(FEEDS)
 FUZZ = settings(
@@ -87,7 +88,7 @@ def test_any_mix_of_hostile_rows_is_reported_and_the_good_rows_land(kind, sqlite
     assert good <= stored and not (bad & stored)
     assert len(report.rejected) == len(rows) - len(good)
     assert all(r.line >= 2 and r.reason for r in report.rejected)
-    assert x.dangerous_cells(engine) == [] and x.audit_ok(engine)
+    assert x.dangerous_cells(engine) == [] and audit_ok(engine)
     engine.dispose()
 
 
@@ -194,7 +195,7 @@ def test_mappa_record_answers_any_arguments_without_a_traceback(recording, args,
     assert code in (0, 1, 2) and "Traceback" not in out + err, err[-800:]
     assert (out + err).strip()
     engine = make_engine(recording.url)
-    assert x.dangerous_cells(engine) == [] and x.audit_ok(engine)
+    assert x.dangerous_cells(engine) == [] and audit_ok(engine)
     engine.dispose()
 
 
