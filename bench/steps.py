@@ -191,8 +191,8 @@ def many_nights(db, scale, engine, today, nights) -> Figure:
 def smtp_delivery(db, scale, engine, url) -> Figure:
     import outbox.send
     from outbox.send import deliver
+    from scripts.harness.smtp import SmtpSink
     from tasks.deliver import mailer
-    from tests.support.smtp import SmtpSink
 
     figure = Figure(db, scale, "deliver the queued e-mails to a loopback SMTP server (outbox.send.deliver)")
     seen = []

@@ -31,9 +31,9 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
 from config.failpoints import POINTS  # noqa: E402
+from scripts.harness.databases import postgres_problem  # noqa: E402
+from scripts.harness.smtp import SmtpSink  # noqa: E402
 from tests.reliability import harness as h  # noqa: E402
-from tests.support.databases import postgres_problem  # noqa: E402
-from tests.support.smtp import SmtpSink  # noqa: E402
 
 SCRIPT = "python scripts/reliability.py"
 KINDS = ["sqlite"] + ([] if postgres_problem() else ["postgres"])
@@ -283,8 +283,8 @@ def outages(doc: Doc, folder: Path) -> bool:
 
 
 def hostile(doc: Doc, folder: Path, megabytes: int) -> bool:
+    from scripts.harness.databases import SqliteFactory
     from tests.reliability import hostile as x
-    from tests.support.databases import SqliteFactory
 
     started, rows, ok = time.monotonic(), [], True
     factory = SqliteFactory(folder / "hostile")

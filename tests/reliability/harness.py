@@ -191,7 +191,7 @@ class Databases:
     """Fresh migrated databases of one kind, and copies of a prepared one (the scenario before tonight)."""
 
     def __init__(self, kind: str, folder: Path):
-        from tests.support.databases import PostgresFactory, SqliteFactory
+        from scripts.harness.databases import PostgresFactory, SqliteFactory
 
         self.kind, self.folder = kind, folder
         self.factory = SqliteFactory(folder) if kind == "sqlite" else PostgresFactory()
@@ -212,7 +212,7 @@ class Databases:
         return self._clone(self.template)
 
     def _prepare(self) -> None:
-        from tests.support.smtp import SmtpSink
+        from scripts.harness.smtp import SmtpSink
 
         self.template = self.create()
         with SmtpSink() as sink:

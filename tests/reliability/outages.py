@@ -71,7 +71,7 @@ def run_outage(engine, sink, down=DOWN, first=FIRST, last=LAST) -> OutageRun:
 
 
 def _closed_port() -> int:
-    from tests.support.smtp import free_port
+    from scripts.harness.smtp import free_port
 
     return free_port()
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.support.smtp import SmtpSink
+from scripts.harness.smtp import SmtpSink
 
 
 @pytest.fixture
