@@ -6,18 +6,12 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from chase.night import NightReport, check_batch, load_cases
-from config.policy import load_policy
+from chase.night import NightReport
 from db.models import AuditEvent, Notice
 from db.session import session_factory
-from rules.calendar import WorkingCalendar
+from scripts.harness.nights import BOOK, CALENDAR, run_night
 
-BOOK = load_policy()
-CALENDAR = WorkingCalendar.england_and_wales()
-
-
-def run_night(engine, night: date, *, dry_run: bool = False, actor: str = "test") -> NightReport:
-    return check_batch(engine, load_cases(engine), night, actor, BOOK, CALENDAR, dry_run)
+__all__ = ["BOOK", "CALENDAR", "audit_count", "outbox", "run_night", "run_nights"]
 
 
 def run_nights(engine, first: date, last: date) -> list[NightReport]:

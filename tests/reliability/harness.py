@@ -22,9 +22,9 @@ from db.audit import verify
 from db.models import Notice
 from db.session import make_engine, session_factory
 from outbox.send import deliver
-from tests.chase.helpers import BOOK, run_night
+from scripts.harness import builders as b
+from scripts.harness.nights import BOOK, run_night
 from tests.reliability.night_entry import mailer
-from tests.support import builders as b
 
 ROOT = Path(__file__).resolve().parents[2]
 SETUP_NIGHT = date(2027, 3, 15)  # requests go out for the October releases

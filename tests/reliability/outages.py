@@ -14,9 +14,9 @@ from sqlalchemy import select
 from db.models import Delivery, Notice
 from db.session import session_factory
 from outbox.send import deliver
-from tests.chase.helpers import BOOK, run_night
+from scripts.harness import builders as b
+from scripts.harness.nights import BOOK, run_night
 from tests.reliability.night_entry import mailer
-from tests.support import builders as b
 
 FIRST, LAST = date(2027, 3, 15), date(2027, 6, 4)
 DOWN = (date(2027, 4, 19), date(2027, 4, 20), date(2027, 4, 21))
