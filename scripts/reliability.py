@@ -31,9 +31,9 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
 from config.failpoints import POINTS  # noqa: E402
+from scripts.harness import trials as h  # noqa: E402
 from scripts.harness.databases import postgres_problem  # noqa: E402
 from scripts.harness.smtp import SmtpSink  # noqa: E402
-from tests.reliability import harness as h  # noqa: E402
 
 SCRIPT = "python scripts/reliability.py"
 KINDS = ["sqlite"] + ([] if postgres_problem() else ["postgres"])
@@ -216,7 +216,7 @@ def concurrency(doc: Doc, folder: Path, trials: int) -> bool:
 
 def outages(doc: Doc, folder: Path) -> bool:
     from db.session import make_engine
-    from tests.reliability import outages as o
+    from scripts.harness import outages as o
 
     started, ok, rows = time.monotonic(), True, []
     for kind in KINDS:
@@ -283,8 +283,8 @@ def outages(doc: Doc, folder: Path) -> bool:
 
 
 def hostile(doc: Doc, folder: Path, megabytes: int) -> bool:
+    from scripts.harness import hostile as x
     from scripts.harness.databases import SqliteFactory
-    from tests.reliability import hostile as x
 
     started, rows, ok = time.monotonic(), [], True
     factory = SqliteFactory(folder / "hostile")
@@ -344,8 +344,8 @@ def hostile(doc: Doc, folder: Path, megabytes: int) -> bool:
 def leaks(doc: Doc, folder: Path) -> bool:
     import sqlite3
 
-    from tests.reliability.leaks import leaks as scan
-    from tests.reliability.leaks import needles
+    from scripts.harness.leaks import leaks as scan
+    from scripts.harness.leaks import needles
 
     started, secret = time.monotonic(), "Demo-Secret-Probe-42"
     work = folder / "demo"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.reliability.harness import Databases
+from scripts.harness.trials import Databases
 from tests.support.databases import require_postgres
 
 

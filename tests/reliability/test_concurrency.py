@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.reliability import harness as h
+from scripts.harness import trials as h
 
 TRIALS = 3
 

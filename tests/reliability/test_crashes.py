@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from config.failpoints import POINTS
-from tests.reliability import harness as h
+from scripts.harness import trials as h
 
 
 def assert_survived(trial: h.CrashTrial) -> None:

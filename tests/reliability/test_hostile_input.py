@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from db.session import make_engine
 from feeds.importer import import_feed
 from feeds.kinds import FEEDS
-from tests.reliability import hostile as x
-from tests.reliability.harness import audit_ok
+from scripts.harness import hostile as x
+from scripts.harness.trials import audit_ok
 
 KINDS = sorted(FEEDS)
 FUZZ = settings(

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from config.settings import get_settings
 from db.models import AuditEvent, Delivery, Notice
 from db.session import make_engine, session_factory
-from tests.reliability import harness as h
-from tests.reliability.leaks import leaks, needles
+from scripts.harness import trials as h
+from scripts.harness.leaks import leaks, needles
 from tests.support.smtp import SmtpSink
 
 SECRET = "Pa55-Leak-Probe-7Q"

@@ -10,8 +10,8 @@ import pytest
 
 from config.settings import get_settings
 from db.session import make_engine
-from tests.reliability import harness as h
-from tests.reliability import outages
+from scripts.harness import outages
+from scripts.harness import trials as h
 
 BACK_BY = date(2027, 5, 7)  # the full run goes on to outages.LAST
 

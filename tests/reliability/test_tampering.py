@@ -7,9 +7,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
 from db.audit_guard import install_audit_guard, remove_audit_guard
+from scripts.harness import hostile as x
+from scripts.harness import trials as h
 from tests.chase.helpers import run_night
-from tests.reliability import harness as h
-from tests.reliability import hostile as x
 
 
 @pytest.fixture

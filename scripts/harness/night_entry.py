@@ -1,6 +1,6 @@
 """One nightly run in its own process, for the crash and concurrency trials.
 
-    python -m tests.reliability.night_entry
+    python -m scripts.harness.night_entry
 
 reads MAPPA_DATABASE_URL, RELIABILITY_NIGHT (YYYY-MM-DD), RELIABILITY_SMTP_PORT,
 RELIABILITY_BATCH (cases per batch, default 2: small batches make the batch fail

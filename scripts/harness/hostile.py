@@ -1,6 +1,6 @@
 """Hostile feed files: good rows we know, bad rows we know, and the checks an import must pass.
 
-Shared by test_hostile_input.py (Hypothesis) and scripts/reliability.py (the 100 MB file).
+Shared by tests/reliability/test_hostile_input.py (Hypothesis) and scripts/reliability.py (the 100 MB file).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import inspect, text
 
 from feeds.kinds import FEEDS, RELEASE_DATES
-from tests.reliability.harness import ROOT
+from scripts.harness.trials import ROOT
 
 FORMULAS = ["=cmd|' /C calc'!A0", "+SUM(1,2)", "@SUM(A1:A9)", '=HYPERLINK("http://x.example","y")']
 CONTROLS = ["ab\x00cd", "x\x1b[2Jy", "\u202eevil", "line\nbreak", "tab\there", "del\x7f"]

@@ -1,6 +1,6 @@
 """Nights run with the SMTP server down, then back: what each night reported, and what arrived.
 
-Shared by test_outages.py and scripts/reliability.py.
+Shared by tests/reliability/test_outages.py and scripts/reliability.py.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from db.models import Delivery, Notice
 from db.session import session_factory
 from outbox.send import deliver
 from scripts.harness import builders as b
+from scripts.harness.night_entry import mailer
 from scripts.harness.nights import BOOK, run_night
-from tests.reliability.night_entry import mailer
 
 FIRST, LAST = date(2027, 3, 15), date(2027, 6, 4)
 DOWN = (date(2027, 4, 19), date(2027, 4, 20), date(2027, 4, 21))

@@ -23,8 +23,8 @@ from db.models import Notice
 from db.session import make_engine, session_factory
 from outbox.send import deliver
 from scripts.harness import builders as b
+from scripts.harness.night_entry import mailer
 from scripts.harness.nights import BOOK, run_night
-from tests.reliability.night_entry import mailer
 
 ROOT = Path(__file__).resolve().parents[2]
 SETUP_NIGHT = date(2027, 3, 15)  # requests go out for the October releases
@@ -158,7 +158,7 @@ def night_env(
 
 def start_night(url: str, port: int, **options) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.reliability.night_entry"],
+        [sys.executable, "-m", "scripts.harness.night_entry"],
         cwd=ROOT,
         env=night_env(url, port, **options),
         stdout=subprocess.PIPE,
@@ -287,7 +287,7 @@ def crash_trial(
 
 def run_again(url: str, port: int) -> tuple[int, str]:
     """The next run, in this process (no fail point here): saves a process start per trial."""
-    from tests.reliability.night_entry import run
+    from scripts.harness.night_entry import run
 
     try:
         run(url, NIGHT, port, 2, "reliability re-run")
@@ -337,7 +337,7 @@ def race_trial(databases: Databases, sink, runs: int, mode: str = "threads") -> 
 def _race_threads(url: str, port: int, runs: int) -> list[str]:
     import threading
 
-    from tests.reliability.night_entry import run
+    from scripts.harness.night_entry import run
 
     barrier, errors = threading.Barrier(runs), []
 
