@@ -3,15 +3,18 @@
 * every top-level folder git tracks has a row in README.md's layout table (and every row a folder);
 * no tracked source or document refers to a file outside the repository;
 * every function, test and policy key docs/policy.md names exists, so the policy page cannot drift
-  from the code it describes.
+  from the code it describes;
+* scripts/ and bench/ import nothing from the tests: what they share with them lives in scripts.harness.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib
 import os
 import re
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -115,3 +118,60 @@ def _has_key(table: dict, dotted: str) -> bool:
             return False
         table = table[part]
     return True
+
+
+# Run from a checkout, not under pytest: they may use scripts.harness (and the product), never tests.*
+STANDALONE = ("scripts", "bench")
+TESTS_MODULE = re.compile(r"tests(?:\.\w+)+")
+
+
+def imports_from_tests(source: str, filename: str = "<source>") -> list[str]:
+    """ "file:line: module" for each import of the test suite in `source`: import statements at any depth
+    (inside functions too), and a dotted name given as a string (`python -m tests.x`, import_module)."""
+    found = []
+    for node in ast.walk(ast.parse(source, filename)):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module or ""] if node.level == 0 else []
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            names = [node.value] if TESTS_MODULE.fullmatch(node.value) else []
+        else:
+            continue
+        found += [f"{filename}:{node.lineno}: {name}" for name in names if name.split(".")[0] == "tests"]
+    return found
+
+
+def test_the_import_check_finds_imports_of_the_tests_at_any_depth():
+    source = """
+import tests.support.smtp
+from tests import conftest
+from scripts.harness import trials
+import testsuite
+
+def later():
+    from tests.reliability.harness import Databases
+    subprocess.run([sys.executable, "-m", "tests.reliability.night_entry"])
+    return ROOT / "tests" / "reliability", "python -m pytest tests/reliability"
+"""
+    found = {hit.split(": ", 1)[1] for hit in imports_from_tests(source)}
+    assert found == {"tests.support.smtp", "tests", "tests.reliability.harness", "tests.reliability.night_entry"}
+
+
+def test_scripts_and_bench_import_nothing_from_the_tests():
+    files = sorted(path for folder in STANDALONE for path in (ROOT / folder).rglob("*.py"))
+    assert len(files) > 10, f"expected the modules of {STANDALONE}, found {files}"
+    found = []
+    for path in files:
+        found += imports_from_tests(path.read_text(encoding="utf-8"), path.relative_to(ROOT).as_posix())
+    assert not found, "scripts/ and bench/ import from tests (move what they share to scripts/harness/):\n" + (
+        "\n".join(found)
+    )
+
+
+@pytest.mark.parametrize("script", ["scripts/reliability.py", "bench/run.py"])
+def test_the_standalone_scripts_start_from_a_checkout(script, tmp_path):
+    done = subprocess.run(
+        [sys.executable, str(ROOT / script), "--help"], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0 and "usage:" in done.stdout, done.stderr[-2000:]
