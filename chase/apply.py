@@ -214,9 +214,10 @@ def _change_events(outcome: Outcome, stored: dict | None, fields: dict, actor: s
         events.append(_event(outcome, "state-changed", actor, before=before.get("state"), after=fields["state"]))
     if fields["closed_state"] and before.get("closed_state") != fields["closed_state"]:
         events.append(_event(outcome, "case-closed", actor, state=fields["closed_state"], on=fields["closed_on"]))
+    seen = {(p.get("code"), p.get("detail")) for p in before.get("problems") or [] if isinstance(p, dict)}
     for problem in fields["problems"]:
-        if problem not in (before.get("problems") or []):
-            events.append(_event(outcome, "data-problem", actor, problem=problem))
+        if (problem["code"], problem["detail"]) not in seen:
+            events.append(_event(outcome, "data-problem", actor, code=problem["code"], detail=problem["detail"]))
     if stored is not None and before.get("planning_date") != fields["planning_date"]:
         events.append(
             _event(outcome, "re-planned", actor, before=before.get("planning_date"), after=fields["planning_date"])

@@ -34,6 +34,7 @@ def _group() -> None:
 
 
 COMMAND_MODULES = ["cli.setup", "cli.feeds", "cli.views", "cli.chase", "cli.audit", "cli.mail", "cli.demo"]
+COMMAND_MODULES += ["cli.problems"]
 
 
 def _register_commands() -> None:

@@ -38,6 +38,7 @@ class DeliveryReport:
     sent_notices: list[tuple[str, str]] = field(default_factory=list)  # (prison_number, step)
     sent_other: list[str] = field(default_factory=list)  # keys of e-mails not about one case
     stuck: set[int] = field(default_factory=set)  # notices with a copy not delivered
+    held: set[int] = field(default_factory=set)  # of those, failed for good or blocked (not to be retried)
 
     @property
     def undelivered(self) -> int:
@@ -183,6 +184,8 @@ def _finish(
     report.counts[counted_as] += len(members)
     if counted_as in ("retry-later", "failed", "blocked"):
         report.stuck.update(c.notice_id for c in members)
+    if counted_as in ("failed", "blocked"):
+        report.held.update(c.notice_id for c in members)
 
 
 def _block(engine: Engine, members: list[Claimed], reason: str, report: DeliveryReport) -> None:
