@@ -96,10 +96,12 @@ def decide_cases(
 def _decide_one(snapshot: Snapshot, night: date, book: PolicyBook, calendar: WorkingCalendar, known) -> Outcome:
     """The rules' decision, then the data problems: a blocking one stops the chase (rules.problems)."""
     facts = snapshot.facts
-    decision = decide(facts, snapshot.history, night, book.for_establishment(facts.establishment_code), calendar)
+    policy = book.for_establishment(facts.establishment_code)
+    decision = decide(facts, snapshot.history, night, policy, calendar)
     found = tuple(from_rule(text) for text in decision.problems)
     if known is not None and decision.state not in CLOSED_STATES:
-        found = merged(standing(facts, known(facts.prison_number, facts.establishment_code)), found)
+        roles = policy_roles(policy)
+        found = merged(standing(facts, known(facts.prison_number, facts.establishment_code), roles), found)
     return Outcome(snapshot, blocked(decision, found), night, found)
 
 
@@ -153,6 +155,11 @@ def _problem(outcome: Outcome, problem) -> dict:
         "detail": problem.detail,
         "blocking": problem.blocking,
     }
+
+
+def policy_roles(policy) -> tuple[str, ...]:
+    steps = (*policy.chase_steps(), "released-unconfirmed", "resolved")
+    return tuple(dict.fromkeys(role for step in steps for group in policy.recipients(step) for role in group))
 
 
 def batches(items: list, size: int) -> list[list]:

@@ -19,7 +19,7 @@ from db.models import Delivery, Notice
 from db.session import session_factory, transaction
 from outbox.record import roll_up
 from rules.addresses import address
-from rules.steps import RESOLVED
+from rules.steps import REQUEST, RESOLVED
 
 STUCK = ("failed", "blocked")
 
@@ -52,21 +52,24 @@ def readdress(engine: Engine, book: PolicyBook, night: date, actor: str = "night
         mine = [c for c in copies if c.notice_id == notice.id]
         have = {c.address.lower() for c in mine}
         gone = [c.id for c in mine if c.status in STUCK and c.address.lower() not in current]
-        new = [(a, role) for a, role in current.items() if a not in have]
-        if not gone or not new:
+        # a new COM gets a new request from the chase itself (rules.chase): not this one as well
+        new_com = (case.people.com or "").lower() if notice.step == REQUEST else None
+        new = [(a, role) for a, role in current.items() if a not in have and a != new_com]
+        if not gone or not (new or new_com):
             continue
         retire += gone
         add += [{"notice_id": notice.id, "address": a, "role": role, "status": "pending"} for a, role in new]
         events.append(Event("notice-readdressed", actor, notice.prison_number, {"key": notice.key, "night": night}))
         moved += len(new)
-    if add:
+    if retire:
         with transaction(engine) as session:
             session.execute(
                 update(Delivery)
                 .where(Delivery.id.in_(retire), Delivery.status.in_(STUCK))
                 .values(status="readdressed", last_error="the address was corrected: sent to the new one")
             )
-            session.execute(insert(Delivery.__table__), add)
-            roll_up(session, {row["notice_id"] for row in add})
+            if add:
+                session.execute(insert(Delivery.__table__), add)
+            roll_up(session, {row["notice_id"] for row in add} | {n.id for n in stuck})
             append(session, events)
     return moved

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
+from rules.addresses import address as resolve
 from rules.case import CaseFacts
 
 
@@ -149,8 +150,11 @@ ROLES = {
 }
 
 
-def standing(facts: CaseFacts, known: Known) -> tuple[Found, ...]:
-    """Problems visible in the data itself, whatever step is due tonight."""
+def standing(facts: CaseFacts, known: Known, roles: Iterable[str] = ()) -> tuple[Found, ...]:
+    """Problems visible in the data itself, whatever step is due tonight.
+
+    `roles`: every role the policy addresses some step to; one with nobody standing in is missing.
+    """
     people, found = facts.people, []
     if not facts.establishment_code or not known.establishment_known:
         found.append(Found(UNKNOWN_ESTABLISHMENT, f"establishment code {facts.establishment_code or '(blank)'}"))
@@ -162,6 +166,10 @@ def standing(facts: CaseFacts, known: Known) -> tuple[Found, ...]:
         found.append(Found(UNKNOWN_PDU, f"PDU code {known.pdu_code}" if known.pdu_code else "no PDU recorded"))
     if people.com and not people.spo:
         found.append(Found(NO_SPO))
+    if found and found[0].code == UNKNOWN_ESTABLISHMENT:  # its OMU's people are not missing: the prison is
+        roles = [role for role in roles if role not in ("omu_mailbox", "head_of_omu")]
+    gaps = resolve(tuple(dict.fromkeys(roles)), (), people).problems
+    found += [from_rule(text) for text in gaps if from_rule(text).code == MISSING_CONTACT]
     for role, label in ROLES.items():
         address = getattr(people, role)
         if address and (problem := known.address_problem(address)):
