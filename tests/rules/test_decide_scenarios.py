@@ -6,8 +6,8 @@ import pytest
 
 from rules.decide import STATES, History, decide, notice_key, step_rank
 from rules.information import Information
-from rules.simulate import replay
 from tests.rules.builders import COMPLETE, PEOPLE, case, d, with_people
+from tests.rules.replay import replay
 
 A = "2027-10-13"  # example A: a Wednesday CRD, request 03-15, reminder 04-13, F 09-29
 
