@@ -97,6 +97,7 @@ def _send_others(mailer: Mailer, claimed: list[Claimed], report: DeliveryReport)
                     key=c.key,
                     reply_to=c.omu_mailbox if c.omu_mailbox != c.address else None,
                     allowed_domains=mailer.allowed_domains,
+                    night=c.night,
                 )
             except (InvalidAddress, ValueError) as error:
                 _block(mailer.engine, [c], f"cannot build the e-mail: {error}", report)
