@@ -25,6 +25,7 @@ from db.conflicts import insert_new
 from db.models import AuditHead, Case, Delivery, Notice
 from rules.decide import step_rank
 from rules.steps import CLOSING_STEPS, Step
+from rules.trail import left_behind, stored_context
 
 
 @dataclass
@@ -116,6 +117,7 @@ def _addresses(notice) -> list[tuple[str, str]]:
 
 
 def _insert_superseded(session: Session, outcomes: list[Outcome], night: date, actor: str) -> list[tuple]:
+    """The superseded rows of rules.trail.left_behind, stored so history_of reads back the same Handled."""
     rows = [
         {
             "key": h.key,
@@ -124,15 +126,16 @@ def _insert_superseded(session: Session, outcomes: list[Outcome], night: date, a
             "night": night,
             "establishment_code": o.snapshot.facts.establishment_code,
             "status": "superseded",
-            "to": [],
+            "to": list(h.to),
             "cc": [],
-            "context": {},
+            "context": stored_context(h),
             "run": actor[:80],
             "attempts": 0,
             "reason": f"superseded by {o.decision.notice.step if o.decision.notice else 'a later step'}",
         }
         for o in outcomes
-        for h in o.decision.superseded
+        for h in left_behind(o.decision, o.snapshot.facts, night)
+        if h.superseded
     ]
     keys = {key for (key,) in insert_new(session, Notice, rows, "key", returning=(Notice.key,))}
     return [(row["prison_number"], row["step"], row["key"]) for row in rows if row["key"] in keys]
@@ -214,9 +217,10 @@ def _change_events(outcome: Outcome, stored: dict | None, fields: dict, actor: s
         events.append(_event(outcome, "state-changed", actor, before=before.get("state"), after=fields["state"]))
     if fields["closed_state"] and before.get("closed_state") != fields["closed_state"]:
         events.append(_event(outcome, "case-closed", actor, state=fields["closed_state"], on=fields["closed_on"]))
+    seen = {(p.get("code"), p.get("detail")) for p in before.get("problems") or [] if isinstance(p, dict)}
     for problem in fields["problems"]:
-        if problem not in (before.get("problems") or []):
-            events.append(_event(outcome, "data-problem", actor, problem=problem))
+        if (problem["code"], problem["detail"]) not in seen:
+            events.append(_event(outcome, "data-problem", actor, code=problem["code"], detail=problem["detail"]))
     if stored is not None and before.get("planning_date") != fields["planning_date"]:
         events.append(
             _event(outcome, "re-planned", actor, before=before.get("planning_date"), after=fields["planning_date"])

@@ -22,8 +22,9 @@ from db.types import utcnow
 FEEDS = (Establishment, Pdu, Prisoner, Allocation, MappaInformation)
 
 
-def fingerprint(session: Session, night: date, book: PolicyBook) -> str:
-    parts = [night.isoformat(), repr(book.base), *(repr(book.for_establishment(c)) for c in book.establishments)]
+def fingerprint(session: Session, night: date, book: PolicyBook, extra: str = "") -> str:
+    """`extra`: anything else tonight's decisions read (which sources are stale, the allow-list)."""
+    parts = [night.isoformat(), extra, repr(book.base), *(repr(book.for_establishment(c)) for c in book.establishments)]
     for model in FEEDS:
         count, latest = session.execute(select(func.count(), func.max(model.updated_at))).one()
         parts.append(f"{model.__tablename__}:{count}:{latest}")
@@ -32,13 +33,13 @@ def fingerprint(session: Session, night: date, book: PolicyBook) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def unchanged_since_checked(session: Session, night: date, book: PolicyBook) -> bool:
+def unchanged_since_checked(session: Session, night: date, book: PolicyBook, extra: str = "") -> bool:
     checked = session.get(CheckedNight, night)
-    return checked is not None and checked.fingerprint == fingerprint(session, night, book)
+    return checked is not None and checked.fingerprint == fingerprint(session, night, book, extra)
 
 
-def record_checked(session: Session, night: date, book: PolicyBook, cases: int) -> None:
-    print_ = fingerprint(session, night, book)
+def record_checked(session: Session, night: date, book: PolicyBook, cases: int, extra: str = "") -> None:
+    print_ = fingerprint(session, night, book, extra)
     row = {"night": night, "fingerprint": print_, "cases": cases, "completed_at": utcnow()}
     if not insert_new(session, CheckedNight, [row], "night", returning=(CheckedNight.night,)):
         checked = session.get(CheckedNight, night)

@@ -18,12 +18,13 @@ from sqlalchemy import and_, case, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from db.models import Allocation, Case, Establishment, MappaInformation, Notice, Pdu, Prisoner
-from rules.decide import CaseFacts, Handled, History, People
+from rules.decide import CaseFacts, History, People
 from rules.information import Information
-from rules.release import RELEASE_DATE_FIELDS, ReleaseDates
+from rules.release import ReleaseDates
 from rules.steps import Step
+from rules.trail import handled_from
 
-DATES = RELEASE_DATE_FIELDS
+DATES = ("crd", "ard", "ped", "hdced", "hdcad", "prrd", "ted", "thd")
 STORED = (
     "state",
     "key_date",
@@ -168,17 +169,7 @@ def notices_by_case(session: Session, prison_numbers: list[str] | None) -> dict[
 
 
 def history_of(stored: dict | None, notices: list) -> History:
-    handled = tuple(
-        Handled(
-            step=n.step,
-            night=n.night,
-            key=n.key,
-            superseded=n.status == "superseded",
-            to=tuple(n.to or ()),
-            com=(n.context or {}).get("com"),
-        )
-        for n in notices
-    )
+    handled = tuple(handled_from(n.step, n.night, n.key, n.status, n.to, n.context) for n in notices)
     if stored is None:
         return History(handled=handled)
     return History(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,7 +17,9 @@ from config.failpoints import failpoint
 from config.policy import PolicyBook
 from db.session import session_factory, transaction
 from rules.calendar import WorkingCalendar
-from rules.decide import decide
+from rules.decide import CLOSED_STATES, decide
+from rules.problems import Known, blocked, from_rule, merged, standing
+from rules.steps import Step
 
 
 @dataclass
@@ -33,7 +36,8 @@ class NightReport:
     retired: int = 0
     states: Counter = field(default_factory=Counter)
     closed: Counter = field(default_factory=Counter)
-    problems: list[dict] = field(default_factory=list)  # prison_number, establishment_code, problem
+    problems: list[dict] = field(default_factory=list)  # prison_number, establishment_code, code, detail, blocking
+    open_problems: list[dict] | None = None  # after the night: every open problem, as `mappa problems` lists them
 
     def add(self, other: NightReport) -> NightReport:
         self.cases += other.cases
@@ -45,6 +49,13 @@ class NightReport:
         self.closed.update(other.closed)
         self.problems += other.problems
         return self
+
+    def shown_problems(self) -> list[dict]:
+        """The open problems when known (the summary then counts what `mappa problems` shows), else tonight's."""
+        return self.problems if self.open_problems is None else self.open_problems
+
+    def blocking_problems(self) -> int:
+        return sum(1 for p in self.shown_problems() if p["blocking"])
 
     def steps(self) -> Counter:
         return Counter(item["step"] for item in self.queued)
@@ -65,23 +76,34 @@ def load_cases(
     return snapshots
 
 
-def decide_cases(snapshots: list[Snapshot], night: date, book: PolicyBook, calendar: WorkingCalendar) -> list[Outcome]:
+def decide_cases(
+    snapshots: list[Snapshot],
+    night: date,
+    book: PolicyBook,
+    calendar: WorkingCalendar,
+    known: Callable[[str, str | None], Known] | None = None,
+) -> list[Outcome]:
     # The cyclic garbage collector would walk every loaded case again and again while
     # decisions are allocated; nothing here forms cycles, so pause it for the loop.
     paused = gc.isenabled()
     gc.disable()
     try:
-        return [
-            Outcome(
-                s,
-                decide(s.facts, s.history, night, book.for_establishment(s.facts.establishment_code), calendar),
-                night,
-            )
-            for s in snapshots
-        ]
+        return [_decide_one(s, night, book, calendar, known) for s in snapshots]
     finally:
         if paused:
             gc.enable()
+
+
+def _decide_one(snapshot: Snapshot, night: date, book: PolicyBook, calendar: WorkingCalendar, known) -> Outcome:
+    """The rules' decision, then the data problems: a blocking one stops the chase (rules.problems)."""
+    facts = snapshot.facts
+    policy = book.for_establishment(facts.establishment_code)
+    decision = decide(facts, snapshot.history, night, policy, calendar)
+    found = tuple(from_rule(text) for text in decision.problems)
+    if known is not None and decision.state not in CLOSED_STATES:
+        roles = policy_roles(policy)
+        found = merged(standing(facts, known(facts.prison_number, facts.establishment_code), roles), found)
+    return Outcome(snapshot, blocked(decision, found), night, found)
 
 
 def check_batch(
@@ -92,14 +114,15 @@ def check_batch(
     book: PolicyBook,
     calendar: WorkingCalendar,
     dry_run: bool = False,
+    known: Callable[[str, str | None], Known] | None = None,
 ) -> NightReport:
-    outcomes = decide_cases(snapshots, night, book, calendar)
+    outcomes = decide_cases(snapshots, night, book, calendar, known)
     report = NightReport(night, dry_run, cases=len(outcomes))
     for outcome in outcomes:
         report.states[outcome.decision.state] += 1
         if outcome.decision.closes:
             report.closed[outcome.decision.closes] += 1
-        report.problems += [_problem(outcome, problem) for problem in outcome.decision.problems]
+        report.problems += [_problem(outcome, problem) for problem in outcome.problems]
     if dry_run:
         fresh = [o for o in outcomes if o.decision.notice]
         report.superseded = sum(len(o.decision.superseded) for o in outcomes)
@@ -125,12 +148,19 @@ def _queued(outcome: Outcome) -> dict:
     }
 
 
-def _problem(outcome: Outcome, problem: str) -> dict:
+def _problem(outcome: Outcome, problem) -> dict:
     return {
         "prison_number": outcome.prison_number,
         "establishment_code": outcome.snapshot.facts.establishment_code,
-        "problem": problem,
+        "code": problem.code,
+        "detail": problem.detail,
+        "blocking": problem.blocking,
     }
+
+
+def policy_roles(policy) -> tuple[str, ...]:
+    steps = (*policy.chase_steps(), Step.RELEASED_UNCONFIRMED, Step.RESOLVED)
+    return tuple(dict.fromkeys(role for step in steps for group in policy.recipients(step) for role in group))
 
 
 def batches(items: list, size: int) -> list[list]:

@@ -7,6 +7,7 @@ from datetime import date
 
 from chase.load import Snapshot
 from rules.decide import Decision
+from rules.problems import Found
 from rules.steps import Step
 
 
@@ -15,6 +16,7 @@ class Outcome:
     snapshot: Snapshot
     decision: Decision
     night: date
+    problems: tuple[Found, ...] = ()  # tonight's data problems, as codes (rules.problems)
 
     @property
     def prison_number(self) -> str:
@@ -47,10 +49,20 @@ def case_fields(outcome: Outcome) -> dict:
         "next_step": decision.next_step,
         "next_step_date": decision.next_step_date,
         "missing": list(decision.missing),
-        "problems": list(decision.problems),
+        "problems": problem_rows(outcome),
         "closed_state": closed_state,
         "closed_on": closed_on,
     }
+
+
+def problem_rows(outcome: Outcome) -> list[dict]:
+    """[{code, detail, since}]: `since` is the night a problem was first seen, kept while it lasts."""
+    stored = (outcome.snapshot.stored or {}).get("problems") or []
+    first_seen = {(p.get("code"), p.get("detail")): p.get("since") for p in stored if isinstance(p, dict)}
+    return [
+        {"code": p.code, "detail": p.detail, "since": first_seen.get((p.code, p.detail)) or outcome.night.isoformat()}
+        for p in outcome.problems
+    ]
 
 
 def notice_context(outcome: Outcome) -> dict:

@@ -11,7 +11,8 @@ from datetime import date
 from sqlalchemy import Engine, select
 
 from chase.night import decide_cases, load_cases
-from chase.outcome import Outcome, plan_fields
+from chase.outcome import Outcome, plan_fields, problem_rows
+from chase.problems import known_for, now_utc, stale_establishments
 from config.policy import PolicyBook
 from db.models import Notice
 from db.session import session_factory
@@ -42,9 +43,16 @@ def case_views(
     calendar: WorkingCalendar,
     establishment: str | None = None,
     prison_numbers=None,
+    allowed_domains: tuple[str, ...] | None = None,
 ) -> list[dict]:
     snapshots = load_cases(engine, prison_numbers, include_closed=True, establishment=establishment)
-    return [view(outcome) for outcome in decide_cases(snapshots, as_of, book, calendar)]
+    known = known_for(
+        engine,
+        [s.facts.prison_number for s in snapshots],
+        stale_establishments(engine, book, now_utc()),
+        allowed_domains,
+    )
+    return [view(outcome) for outcome in decide_cases(snapshots, as_of, book, calendar, known)]
 
 
 def view(outcome: Outcome) -> dict:
@@ -60,7 +68,7 @@ def view(outcome: Outcome) -> dict:
         "next_step": due_now.step if due_now else decision.next_step,
         "next_step_date": outcome.night if due_now else decision.next_step_date,
         "missing": list(decision.missing),
-        "problems": list(decision.problems),
+        "problems": problem_rows(outcome),
     }
 
 

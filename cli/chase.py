@@ -38,8 +38,14 @@ def simulate(
     database()
     from flows.simulate import simulate_nights
 
-    reports = simulate_nights(first, last, send, progress=_progress)
-    typer.echo(f"simulated {len(reports)} nights: {sum(len(r.queued) for r in reports)} notices queued")
+    state = simulate_nights(first, last, send, progress=_progress, return_state=True)
+    reports = state.result(raise_on_failure=False) if not state.is_failed() else getattr(state, "data", None)
+    if isinstance(reports, list):
+        typer.echo(f"simulated {len(reports)} nights: {sum(len(r.queued) for r in reports)} notices queued")
+    if state.message and not state.is_failed():
+        typer.echo(state.message)
+    if state.is_failed():
+        raise UserError(state.message or "the simulation failed")
 
 
 def _progress(report) -> None:
@@ -72,8 +78,9 @@ def _print_report(report) -> None:
     )
     for state, count in sorted(report.states.items()):
         typer.echo(f"  {state:<22} {count}")
-    if report.problems:
-        typer.echo(f"  data problems: {len(report.problems)} (see `mappa status`)")
+    shown = report.shown_problems()
+    if shown:
+        typer.echo(f"  data problems: {len(shown)}, {report.blocking_problems()} blocking (see `mappa problems`)")
 
 
 def register(app: typer.Typer) -> None:

@@ -34,6 +34,7 @@ def _group() -> None:
 
 
 COMMAND_MODULES = ["cli.setup", "cli.feeds", "cli.views", "cli.chase", "cli.audit", "cli.mail", "cli.demo"]
+COMMAND_MODULES += ["cli.problems"]
 
 
 def _register_commands() -> None:
@@ -43,12 +44,29 @@ def _register_commands() -> None:
 
 def _quiet_prefect_defaults() -> None:
     """Local, offline-friendly Prefect defaults, set before Prefect is imported."""
-    from config.settings import get_settings
+    from config.settings import SettingsError, get_settings
 
-    home = get_settings().data_dir / "prefect"
+    try:
+        home = get_settings().data_dir / "prefect"
+    except SettingsError as error:
+        raise UserError(str(error)) from None
     os.environ.setdefault("PREFECT_HOME", str(home))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
+    _make_home(os.environ["PREFECT_HOME"])
+
+
+def _make_home(home: str) -> None:
+    """Prefect creates its home without parents and then fails in 600 lines: make it, or say what to set."""
+    from pathlib import Path
+
+    try:
+        Path(home).expanduser().mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UserError(
+            f"cannot create the Prefect home {home} ({error.strerror or type(error).__name__}): "
+            "set PREFECT_HOME or MAPPA_DATA_DIR to a folder you can write"
+        ) from None
 
 
 def main() -> None:

@@ -20,6 +20,8 @@ def plain(value) -> str:
         return ""
     if isinstance(value, (list, tuple)):
         return ", ".join(plain(v) for v in value)
+    if isinstance(value, dict):  # e.g. a problem: "no-spo (since 2027-01-05)"
+        return " ".join(plain(v) if k != "since" else f"(since {plain(v)})" for k, v in value.items() if v)
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return str(value)

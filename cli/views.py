@@ -5,13 +5,12 @@ from __future__ import annotations
 import typer
 
 from chase.views import FIELDS, case_views, notices_of
-from cli.common import UserError, database, parse_date_option
+from cli.common import UserError, database, parse_date_option, settings
 from cli.output import Format, plain, print_rows, to_json
 from config import runtime
 from db.audit import trail
 from db.models import Allocation, MappaInformation, Prisoner
 from db.session import session_factory
-from rules.release import RELEASE_DATE_FIELDS
 
 TABLE_COLUMNS = [
     "prison_number",
@@ -34,7 +33,14 @@ def status(
     """List tracked cases, most urgent first: state, planning date, next step and what is missing."""
     night = parse_date_option(as_of, "--as-of") or runtime.london_today()
     code = establishment.strip().upper() if establishment else None
-    rows = case_views(database(), night, runtime.policy(), runtime.calendar(), establishment=code)
+    rows = case_views(
+        database(),
+        night,
+        runtime.policy(),
+        runtime.calendar(),
+        establishment=code,
+        allowed_domains=settings().allowed_recipient_domains,
+    )
     rows.sort(key=lambda r: (r["planning_date"] is None, r["planning_date"] or night, r["prison_number"]))
     print_rows(rows, TABLE_COLUMNS if fmt is Format.table else list(FIELDS), fmt)
 
@@ -48,7 +54,14 @@ def case(
     number = prison_number.strip().upper()
     engine = database()
     night = parse_date_option(as_of, "--as-of") or runtime.london_today()
-    views = case_views(engine, night, runtime.policy(), runtime.calendar(), prison_numbers=[number])
+    views = case_views(
+        engine,
+        night,
+        runtime.policy(),
+        runtime.calendar(),
+        prison_numbers=[number],
+        allowed_domains=settings().allowed_recipient_domains,
+    )
     details = _details(engine, number)
     if details is None:
         raise UserError(f"no prisoner {number} has been imported")
@@ -67,7 +80,9 @@ def _details(engine, number: str) -> dict | None:
             return None
         allocation = session.get(Allocation, number)
         info = session.get(MappaInformation, number)
-    dates = {k: getattr(prisoner, k) for k in (*RELEASE_DATE_FIELDS, "released_on")}
+    dates = {
+        k: getattr(prisoner, k) for k in ("crd", "ard", "ped", "hdced", "hdcad", "prrd", "ted", "thd", "released_on")
+    }
     return {
         "name": " ".join(p for p in (prisoner.first_name, prisoner.last_name) if p),
         "sentence_type": prisoner.sentence_type,

@@ -68,11 +68,22 @@ class Steps(_Strict):
     resolved: ResolvedRecipients
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+class ProblemPolicy(_Strict):
+    # An HMPPS-synced establishment's cases are blocked when its last good sync is older than this.
+    stale_after_nights: Annotated[StrictInt, Field(ge=1)] = 2
+    # The data-problems digest reminds the OMU of every problem still open on this day of the week.
+    reminder_weekday: Literal[WEEKDAYS] = "monday"  # type: ignore[valid-type]
+
+
 class Policy(_Strict):
     dates: DatePolicy
     delivery: DeliveryPolicy
     steps: Steps
     ladder: tuple[Rung, ...] = Field(min_length=1)
+    problems: ProblemPolicy = ProblemPolicy()
     _recipients: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = PrivateAttr(default_factory=dict)
     _offsets: tuple[tuple[str, int], ...] = PrivateAttr(default=())
 

@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     )
     drop_dir: Path | None = Field(None, description="Drop folder the import flow picks feeds up from")
     data_problem_threshold: int = Field(50, ge=0, description="Fail the nightly run when more data problems than this")
+    data_problems_to: str | None = Field(
+        None, description="National mailbox for data problems of cases whose establishment is unknown"
+    )
 
     @field_validator("allowed_recipient_domains", mode="before")
     @classmethod

@@ -237,3 +237,21 @@ class SourceSync(Base):
     last_success_night: Mapped[date | None] = mapped_column(Date)
     last_attempt_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class RejectedRow(Base):
+    """A feed row an import rejected for a prisoner the prison identified as MAPPA: a data problem.
+
+    Open until a later import of the same feed accepts a row for that prisoner.
+    """
+
+    __tablename__ = "rejected_rows"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    file: Mapped[str] = mapped_column(String(255))
+    line: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    prison_number: Mapped[str] = mapped_column(String(7), index=True)
+    establishment_code: Mapped[str | None] = mapped_column(String(3))
+    rejected_at: Mapped[datetime] = mapped_column(default=utcnow)
+    fixed_at: Mapped[datetime | None]

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from db import audit
 from db.session import transaction
 from feeds.kinds import FEEDS, Feed
-from feeds.reader import FileRefused, records
+from feeds.problems import about_whom, mark_fixed, record_rejections
+from feeds.reader import FileRefused, header_name, records
 from feeds.report import ImportReport, Rejection
 from feeds.rows import RowParser
 from feeds.upsert import INSERTED, UPDATED, upsert
@@ -71,18 +72,23 @@ def _apply(
     lines = iter(lines)
     _, header = next(lines)  # records() refuses a file without a header
     parser = RowParser(feed, header)
+    positions = {name: index for index, name in enumerate(header_name(cell) for cell in header)}
+    about: list[tuple[Rejection, tuple]] = []  # rejected rows naming a prisoner: maybe a data problem
     chunk: list[dict[str, Any]] = []
     for line, cells in lines:
         report.rows += 1
         row = parser.parse(line, cells)
         if isinstance(row, Rejection):
             report.rejected.append(row)
+            if (who := about_whom(positions, cells)) is not None:
+                about.append((row, who))
             continue
         chunk.append(row)
         if len(chunk) >= CHUNK:
             _flush(session, feed, chunk, report, actor)
             chunk = []
     _flush(session, feed, chunk, report, actor)
+    record_rejections(session, feed.kind, report.file, about)
 
 
 def _flush(session: Session, feed: Feed, chunk: list[dict[str, Any]], report: ImportReport, actor: str) -> None:
@@ -95,6 +101,8 @@ def _flush(session: Session, feed: Feed, chunk: list[dict[str, Any]], report: Im
         outcomes = target_outcomes if not outcomes else [_combined(a, b) for a, b in zip(outcomes, target_outcomes)]
         events.extend(target_events)
     audit.append(session, events)
+    if "prison_number" in chunk[0]:
+        mark_fixed(session, feed.kind, [row["prison_number"] for row in chunk])
     report.inserted += outcomes.count(INSERTED)
     report.updated += outcomes.count(UPDATED)
     report.unchanged += len(outcomes) - outcomes.count(INSERTED) - outcomes.count(UPDATED)

@@ -11,8 +11,8 @@ from prefect.utilities.annotations import quote
 
 from chase.night import NightReport, batches
 from config import runtime
-from tasks.chase import BATCH_SIZE, check_batch, load_cases, mark_night_checked, night_unchanged
-from tasks.deliver import deliver_notices
+from flows.telling import deliver_and_tell, untold_reason
+from tasks.chase import BATCH_SIZE, check_batch, load_cases, mark_night_checked, night_unchanged, stale_sources
 from tasks.report import publish_night_report
 
 
@@ -29,26 +29,32 @@ def nightly_check(as_of: date | None = None, dry_run: bool = False):
     """
     night = as_of or runtime.london_today()
     actor = f"nightly-check {night} (flow run {flow_run.id})"
-    report = check_night(night, actor, dry_run)
-    delivery = None if dry_run else deliver_notices(night, actor)
+    report = check_night(night, actor, dry_run, stale=stale_sources())
+    delivery, told = (None, None) if dry_run else deliver_and_tell(night, actor)
+    if told is not None:
+        report.open_problems = told["open"]
     publish_night_report(report, delivery)
-    return verdict(report, delivery)
+    return verdict(report, delivery, told)
 
 
-def check_night(night: date, actor: str, dry_run: bool = False) -> NightReport:
-    """Decide every tracked case in batches, unless nothing has changed since this night was checked."""
+def check_night(night: date, actor: str, dry_run: bool = False, stale: dict | None = None) -> NightReport:
+    """Decide every tracked case in batches, unless nothing has changed since this night was checked.
+
+    `stale`: HMPPS-synced establishments whose data is too old tonight (the nightly check judges it by
+    the real clock; a simulated night is not a real night and passes none).
+    """
     report = NightReport(night, dry_run)
-    if night_unchanged(night):
+    if night_unchanged(night, stale):
         report.unchanged = True
         return report
     for number, batch in enumerate(batches(load_cases().unquote(), BATCH_SIZE), start=1):
-        report.add(check_batch(quote(batch), night, actor, dry_run, number))
+        report.add(check_batch(quote(batch), night, actor, dry_run, number, stale))
     if not dry_run:
-        mark_night_checked(night, report.cases)
+        mark_night_checked(night, report.cases, stale)
     return report
 
 
-def verdict(report: NightReport, delivery: dict | None):
+def verdict(report: NightReport, delivery: dict | None, told: dict | None = None):
     """Everything is committed by now; fail the run visibly if a human needs to look."""
     delivery, reasons = delivery or {}, []
     if delivery.get("undelivered"):
@@ -56,10 +62,12 @@ def verdict(report: NightReport, delivery: dict | None):
             f"{delivery['undelivered_notices']} notices could not be delivered "
             f"({delivery['undelivered']} copies): {delivery['why']}"
         )
-    threshold = runtime.settings().data_problem_threshold
-    if len(report.problems) > threshold:
+    threshold, blocking = runtime.settings().data_problem_threshold, report.blocking_problems()
+    if blocking > threshold:
         reasons.append(
-            f"{len(report.problems)} data problems, more than MAPPA_DATA_PROBLEM_THRESHOLD={threshold}: "
-            "see the nightly-summary artifact"
+            f"{blocking} blocking data problems, more than MAPPA_DATA_PROBLEM_THRESHOLD={threshold}: "
+            "see `mappa problems` or the nightly-summary artifact"
         )
+    if untold := untold_reason(told):
+        reasons.append(untold)
     return Failed(data=report, message="; ".join(reasons)) if reasons else report

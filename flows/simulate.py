@@ -1,7 +1,9 @@
 """Many nights in one process: try a policy on real data, or watch the ladder unfold in the demo.
 
 Each night runs exactly the tasks the nightly check runs, so the outbox it leaves
-is the one running every night separately would have left.
+is the one running every night separately would have left. One verdict with the
+nightly check: when sending, the run ends Failed if anything is still undelivered
+at its end, naming the nights, and says which nights had failures along the way.
 """
 
 from __future__ import annotations
@@ -9,31 +11,65 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from prefect import flow
+from prefect import flow, get_run_logger
+from prefect.states import Completed, Failed
+from sqlalchemy import func, select
 
 from chase.night import NightReport
+from config import runtime
+from db.models import Delivery, Notice
+from db.session import session_factory
 from flows.nightly import check_night
-from tasks.deliver import deliver_notices
+from flows.telling import deliver_and_tell
 
 
 @flow(name="simulate-nights", flow_run_name="simulate-{start}-to-{end}", log_prints=False)
-def simulate_nights(
-    start: date, end: date, send: bool = True, progress: Callable[[NightReport], None] | None = None
-) -> list[NightReport]:
+def simulate_nights(start: date, end: date, send: bool = True, progress: Callable[[NightReport], None] | None = None):
     """Run every night from `start` to `end` inclusive, in order."""
-    reports = []
+    reports, troubled = [], {}
     night = start
     while night <= end:
-        reports.append(run_one_night(night, send))
+        report, delivery = run_one_night(night, send)
+        reports.append(report)
+        if delivery and delivery["undelivered"]:
+            troubled[night] = delivery["why"]
         if progress:
             progress(reports[-1])
         night += timedelta(days=1)
-    return reports
+    return simulate_verdict(reports, troubled, still_undelivered() if send else {})
 
 
-def run_one_night(night: date, send: bool) -> NightReport:
+def run_one_night(night: date, send: bool) -> tuple[NightReport, dict | None]:
     actor = f"simulate {night}"
-    report = check_night(night, actor)
-    if send:
-        deliver_notices(night, actor)
-    return report
+    report = check_night(night, actor)  # no staleness: a simulated night is not a real night
+    if not send:
+        return report, None
+    delivery, told = deliver_and_tell(night, actor)
+    report.open_problems = told["open"]
+    return report, delivery
+
+
+def still_undelivered() -> dict[date, int]:
+    """Copies not delivered now (pending, failed or blocked), by the night their notice was queued."""
+    statement = (
+        select(Notice.night, func.count())
+        .join(Delivery, Delivery.notice_id == Notice.id)
+        .where(Delivery.status.in_(("pending", "sending", "failed", "blocked")))
+        .group_by(Notice.night)
+        .order_by(Notice.night)
+    )
+    with session_factory(runtime.database())() as session:
+        return dict(session.execute(statement).all())
+
+
+def simulate_verdict(reports: list[NightReport], troubled: dict[date, str], left: dict[date, int]):
+    along = "; ".join(f"{night}: {why}" for night, why in troubled.items())
+    if along:
+        get_run_logger().warning("nights with delivery failures along the way: %s", along)
+    if not left:
+        return Completed(data=reports, message=f"nights with failures along the way: {along}" if along else None)
+    nights = ", ".join(f"{night} ({n})" for night, n in left.items())
+    message = f"still undelivered at the end: {sum(left.values())} copies of notices queued on {nights}"
+    if along:
+        message += f"; nights with failures along the way: {along}"
+    return Failed(data=reports, message=message)

@@ -90,6 +90,9 @@ def render(
     message["Date"] = format_datetime(sent_at or localtime())
     message["Message-ID"] = message_id or make_msgid(domain=domain_of(sender))
     message["X-MAPPA-Notices"] = notices_header(envelope)
+    night = envelope.deliveries[0].item.night
+    if night is not None:
+        message["X-MAPPA-Night"] = night.isoformat()  # the night it was queued (file names sort by it)
     message["Auto-Submitted"] = "auto-generated"
     # Quoted-printable keeps the message 7-bit clean for relays without 8BITMIME.
     message.set_content(text, cte="quoted-printable")

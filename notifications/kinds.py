@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, localtime, make_msgid
 
@@ -67,6 +67,7 @@ def render_kind(
     reply_to: str | None = None,
     allowed_domains=None,
     sent_at: datetime | None = None,
+    night: date | None = None,
 ) -> EmailMessage:
     """One message for one recipient of a notice of `kind`; addresses checked as for case e-mails."""
     renderer = kind_of(kind)
@@ -85,6 +86,8 @@ def render_kind(
     message["Date"] = format_datetime(sent_at or localtime())
     message["Message-ID"] = make_msgid(domain=domain_of(sender))
     message["X-MAPPA-Notices"] = one_line(key)
+    if night is not None:
+        message["X-MAPPA-Night"] = night.isoformat()
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(text, cte="quoted-printable")
     message.add_alternative(html, subtype="html", cte="quoted-printable")

@@ -15,17 +15,27 @@ from typing import TextIO
 from notifications.failures import DeliveryError
 from notifications.wire import wire_bytes
 
+NIGHT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
 
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "unknown"
 
 
 def file_name(message: EmailMessage) -> str:
-    """<night>_<recipient slug>_<hash of Message-ID>.eml: sortable, and the same message overwrites itself."""
-    try:
-        night = parsedate_to_datetime(message["Date"]).date().isoformat()
-    except (TypeError, ValueError):
-        night = "undated"
+    """<night>_<recipient slug>_<hash of Message-ID>.eml: sortable, and the same message overwrites itself.
+
+    The night is the one the notice was queued for (X-MAPPA-Night), not the sending date: a simulated
+    night, or a retry the next morning, still files under its night.
+    """
+    night = NIGHT.fullmatch(str(message["X-MAPPA-Night"] or ""))
+    if night:
+        night = night.group(0)
+    else:
+        try:
+            night = parsedate_to_datetime(message["Date"]).date().isoformat()
+        except (TypeError, ValueError):
+            night = "undated"
     recipients = [addr for _, addr in getaddresses(message.get_all("To", []))]
     digest = hashlib.sha256(str(message["Message-ID"] or message.as_bytes()).encode()).hexdigest()[:16]
     return f"{night}_{slug(recipients[0] if recipients else 'no-recipient')}_{digest}.eml"

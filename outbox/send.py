@@ -38,6 +38,7 @@ class DeliveryReport:
     sent_notices: list[tuple[str, str]] = field(default_factory=list)  # (prison_number, step)
     sent_other: list[str] = field(default_factory=list)  # keys of e-mails not about one case
     stuck: set[int] = field(default_factory=set)  # notices with a copy not delivered
+    held: set[int] = field(default_factory=set)  # of those, failed for good or blocked (not to be retried)
 
     @property
     def undelivered(self) -> int:
@@ -96,6 +97,7 @@ def _send_others(mailer: Mailer, claimed: list[Claimed], report: DeliveryReport)
                     key=c.key,
                     reply_to=c.omu_mailbox if c.omu_mailbox != c.address else None,
                     allowed_domains=mailer.allowed_domains,
+                    night=c.night,
                 )
             except (InvalidAddress, ValueError) as error:
                 _block(mailer.engine, [c], f"cannot build the e-mail: {error}", report)
@@ -183,6 +185,8 @@ def _finish(
     report.counts[counted_as] += len(members)
     if counted_as in ("retry-later", "failed", "blocked"):
         report.stuck.update(c.notice_id for c in members)
+    if counted_as in ("failed", "blocked"):
+        report.held.update(c.notice_id for c in members)
 
 
 def _block(engine: Engine, members: list[Claimed], reason: str, report: DeliveryReport) -> None:

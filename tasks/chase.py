@@ -11,7 +11,9 @@ from prefect.utilities.annotations import quote
 from chase import night as chase_night
 from chase.fingerprint import record_checked, unchanged_since_checked
 from chase.load import Snapshot
+from chase.problems import known_for, now_utc, stale_establishments
 from config import runtime
+from config.settings import get_settings
 from db.session import session_factory, transaction
 
 # Cases travel between tasks inside `quote`: Prefect otherwise walks every nested
@@ -28,10 +30,16 @@ def load_cases() -> quote:
 
 
 @task(name="check-batch", cache_policy=NO_CACHE, task_run_name="check-batch-{number}")
-def check_batch(snapshots: list[Snapshot], night: date, actor: str, dry_run: bool, number: int):
-    """Pass the cases as `quote(batch)`; Prefect unwraps it before calling."""
+def check_batch(
+    snapshots: list[Snapshot], night: date, actor: str, dry_run: bool, number: int, stale: dict | None = None
+):
+    """Pass the cases as `quote(batch)`; Prefect unwraps it before calling. `stale`: establishment -> since."""
+    engine = runtime.database()
+    known = known_for(
+        engine, [s.facts.prison_number for s in snapshots], stale, get_settings().allowed_recipient_domains
+    )
     report = chase_night.check_batch(
-        runtime.database(), snapshots, night, actor, runtime.policy(), runtime.calendar(), dry_run
+        engine, snapshots, night, actor, runtime.policy(), runtime.calendar(), dry_run, known
     )
     get_run_logger().info(
         "batch %d: %d cases, %d notices queued, %d already queued, %d superseded",
@@ -44,17 +52,30 @@ def check_batch(snapshots: list[Snapshot], night: date, actor: str, dry_run: boo
     return report
 
 
+@task(name="stale-sources", cache_policy=NO_CACHE)
+def stale_sources() -> dict[str, str]:
+    """HMPPS-synced establishments whose last good sync is too old, by the real clock."""
+    stale = stale_establishments(runtime.database(), runtime.policy(), now_utc())
+    if stale:
+        get_run_logger().warning("source stale for %s", ", ".join(f"{c} (since {s})" for c, s in sorted(stale.items())))
+    return stale
+
+
+def _also_read(stale: dict | None) -> str:
+    return repr((sorted((stale or {}).items()), get_settings().allowed_recipient_domains))
+
+
 @task(name="night-unchanged", cache_policy=NO_CACHE)
-def night_unchanged(night: date) -> bool:
+def night_unchanged(night: date, stale: dict | None = None) -> bool:
     """True when this night was checked and nothing it reads has changed since: skip to delivery."""
     with session_factory(runtime.database())() as session:
-        unchanged = unchanged_since_checked(session, night, runtime.policy())
+        unchanged = unchanged_since_checked(session, night, runtime.policy(), _also_read(stale))
     if unchanged:
         get_run_logger().info("night %s was already checked and no input has changed since", night)
     return unchanged
 
 
 @task(name="mark-night-checked", cache_policy=NO_CACHE)
-def mark_night_checked(night: date, cases: int) -> None:
+def mark_night_checked(night: date, cases: int, stale: dict | None = None) -> None:
     with transaction(runtime.database()) as session:
-        record_checked(session, night, runtime.policy(), cases)
+        record_checked(session, night, runtime.policy(), cases, _also_read(stale))

@@ -39,6 +39,8 @@ def deliver_notices(night: date, actor: str) -> dict:
         "blocked": report.blocked,
         "undelivered": report.undelivered,
         "undelivered_notices": len(report.stuck),
+        "held_ids": sorted(report.held),
+        "later_ids": sorted(report.stuck - report.held),
         "why": report.why(),
     }
 

@@ -57,8 +57,16 @@ def night_summary_markdown(report: NightReport, delivery: dict | None) -> str:
     lines += _table("Per establishment", ["establishment", "notices", "steps"], per_prison)
     lines += _table("Cases by state", ["state", "cases"], sorted(report.states.items()))
     lines += _table("Closed tonight", ["closed as", "cases"], sorted(report.closed.items()))
-    problems = [(p["prison_number"], p["establishment_code"] or "?", p["problem"]) for p in report.problems[:200]]
-    lines += _table(f"Data problems ({len(report.problems)})", ["prison number", "establishment", "problem"], problems)
+    shown = report.shown_problems()
+    problems = [
+        (p["prison_number"] or "-", p["establishment_code"] or "?", p["code"], "yes" if p["blocking"] else "no")
+        for p in shown[:200]
+    ]
+    lines += _table(
+        f"Data problems ({len(shown)}, {report.blocking_problems()} blocking)",
+        ["prison number", "establishment", "problem", "blocking"],
+        problems,
+    )
     if delivery:
         lines += _table("Delivery", ["outcome", "count"], sorted((k, v) for k, v in delivery.get("counts", {}).items()))
         blocked = [(b["prison_number"], b["step"], b["reason"]) for b in delivery.get("blocked", [])[:200]]

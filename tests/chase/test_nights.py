@@ -97,6 +97,12 @@ def test_a_case_without_a_release_date_is_a_data_problem(engine):
     b.prisoner(engine, "A1234BC", crd=None)
     report = run_night(engine, date(2027, 3, 15))
     assert report.problems == [
-        {"prison_number": "A1234BC", "establishment_code": "DMI", "problem": "no usable release date"}
+        {
+            "prison_number": "A1234BC",
+            "establishment_code": "DMI",
+            "code": "no-release-date",
+            "detail": "",
+            "blocking": True,
+        }
     ]
     assert report.states["data-problem"] == 1 and report.queued == []

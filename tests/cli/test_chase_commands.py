@@ -50,7 +50,7 @@ def test_check_then_status_and_case_show_the_chase(tracked):
         "missing": ["category", "level"],
     }
     b_row = next(row for row in rows if row["prison_number"] == "B2345CD")
-    assert b_row["state"] == "data-problem" and b_row["problems"] == ["no usable release date"]
+    assert b_row["state"] == "data-problem" and [p["code"] for p in b_row["problems"]] == ["no-release-date"]
     case = json.loads(mappa("case", "A1234BC", "--format", "json", "--as-of", "2027-03-16").output)
     assert [(n["step"], n["night"], n["status"]) for n in case["notices"]] == [("request", "2027-03-15", "sent")]
     assert case["notices"][0]["to"] == ["com.one@justice.gov.uk"]

@@ -85,7 +85,8 @@ def test_more_data_problems_than_the_threshold_fail_the_run(nightly_env, monkeyp
     state = nightly_check(as_of=date(2027, 3, 15), return_state=True)
     assert state.is_failed()
     assert state.message == (
-        "1 data problems, more than MAPPA_DATA_PROBLEM_THRESHOLD=0: see the nightly-summary artifact"
+        "1 blocking data problems, more than MAPPA_DATA_PROBLEM_THRESHOLD=0: "
+        "see `mappa problems` or the nightly-summary artifact"
     )
 
 

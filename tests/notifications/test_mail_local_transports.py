@@ -26,8 +26,8 @@ def test_the_file_transport_writes_one_parseable_eml_per_message(tmp_path):
     with FileTransport(folder) as transport:
         paths = [transport.send(first), transport.send(second)]
     assert sorted(folder.iterdir()) == sorted(paths)
-    night = parsedate_to_datetime(first["Date"]).date().isoformat()
-    assert all(p.suffix == ".eml" and p.name.startswith(night + "_") for p in paths)
+    assert parsedate_to_datetime(first["Date"]).date().isoformat() != "2027-04-20"  # sent today...
+    assert all(p.suffix == ".eml" and p.name.startswith("2027-04-20_") for p in paths)  # ...filed by its night
     parsed = BytesParser(policy=policy.default).parsebytes(paths[1].read_bytes())
     assert parsed["Message-ID"] == second["Message-ID"]
     assert parsed["Subject"] == second["Subject"] and parsed["X-MAPPA-Notices"] == second["X-MAPPA-Notices"]

@@ -6,8 +6,8 @@ import pytest
 
 from rules.decide import History, decide
 from rules.information import Information
-from rules.simulate import record, replay
 from tests.rules.builders import COMPLETE, PEOPLE, case, d
+from tests.rules.replay import record, replay
 
 
 def run(facts, since, until, calendar, policy, **kw):

@@ -6,9 +6,9 @@ import pytest
 
 from rules.decide import History, decide, notice_key, step_rank
 from rules.information import Information
-from rules.simulate import replay
 from rules.states import State
 from tests.rules.builders import COMPLETE, PEOPLE, case, d, with_people
+from tests.rules.replay import replay
 
 A = "2027-10-13"  # example A: a Wednesday CRD, request 03-15, reminder 04-13, F 09-29
 

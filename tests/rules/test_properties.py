@@ -8,10 +8,10 @@ from hypothesis import strategies as st
 
 from rules.decide import History, decide
 from rules.information import Information
-from rules.simulate import record
 from rules.states import CLOSING_STEP
 from rules.steps import REQUEST, is_chasing
 from tests.rules.builders import COMPLETE, PEOPLE, case
+from tests.rules.replay import record
 
 ARRIVALS = st.sampled_from([COMPLETE, Information(level=0), Information(category=2, level=2)])
 

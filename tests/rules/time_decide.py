@@ -15,7 +15,7 @@ from rules.calendar import WorkingCalendar
 from rules.decide import CaseFacts, History, People, decide
 from rules.information import Information
 from rules.release import ReleaseDates
-from rules.simulate import record
+from tests.rules.replay import record
 
 PEOPLE = People(
     com="com@probation.gov.uk",

@@ -1,0 +1,51 @@
+"""After the chase: re-address what was corrected, deliver, and tell a person about data problems.
+
+Shared by the nightly check and simulate, so both leave the same outbox and give the same verdict.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tasks.deliver import deliver_notices
+from tasks.problems import queue_data_problem_digests, readdress_undelivered
+
+
+def deliver_and_tell(night: date, actor: str) -> tuple[dict, dict]:
+    """(delivery, told): tonight's e-mails go first, then the data-problems digests, which list
+    tonight's failures too (nobody reads the Prefect UI at 02:00)."""
+    readdress_undelivered(night)
+    delivery = deliver_notices(night, actor)
+    told = queue_data_problem_digests(night, actor)
+    if told["queued"]:
+        delivery = merged(delivery, deliver_notices(night, actor))
+    return delivery, told
+
+
+def merged(first: dict, second: dict) -> dict:
+    """The second delivery retried what the first left for later: its retry-later replaces the first's."""
+    counts = {k: v for k, v in first["counts"].items() if k != "retry-later"}
+    for k, v in second["counts"].items():
+        counts[k] = counts.get(k, 0) + v
+    still = {k: counts.get(k, 0) for k in ("retry-later", "failed", "blocked")}
+    return {
+        "counts": counts,
+        "messages": first["messages"] + second["messages"],
+        "blocked": first["blocked"] + second["blocked"],
+        "undelivered": sum(still.values()),
+        "held_ids": sorted(set(first["held_ids"]) | set(second["held_ids"])),
+        "later_ids": second["later_ids"],
+        "undelivered_notices": len(set(first["held_ids"]) | set(second["held_ids"]) | set(second["later_ids"])),
+        "why": "; ".join(dict.fromkeys(w for w in (first["why"], second["why"]) if w)),
+    }
+
+
+def untold_reason(told: dict | None) -> str | None:
+    untold = (told or {}).get("untold") or {}
+    if not untold:
+        return None
+    where = ", ".join(f"{group} ({n})" for group, n in sorted(untold.items()))
+    return (
+        f"data problems nobody could be told about: {where}; set MAPPA_DATA_PROBLEMS_TO "
+        "(national mailbox) or the establishment's OMU mailbox"
+    )
