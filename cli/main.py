@@ -33,7 +33,7 @@ def _group() -> None:
     """
 
 
-COMMAND_MODULES = ["cli.setup", "cli.feeds", "cli.views", "cli.chase", "cli.audit", "cli.mail", "cli.demo"]
+COMMAND_MODULES = ["cli.setup", "cli.feeds", "cli.views", "cli.chase", "cli.audit", "cli.mail", "cli.demo", "cli.sync"]
 
 
 def _register_commands() -> None:

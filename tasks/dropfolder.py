@@ -24,7 +24,7 @@ from db.session import transaction
 from feeds import ImportReport, import_feed
 from tasks import resources
 
-ORDER = ("establishments", "pdus", "releases", "allocations")  # each feed refers to the ones before it
+ORDER = ("establishments", "pdus", "releases", "allocations", "teams")  # each feed refers to the ones before it
 ARCHIVE = "archive"
 IMPORTED, ROWS_REJECTED, REFUSED, DUPLICATE = "imported", "rows-rejected", "refused", "already-processed"
 MAX_REPORTED = 5000  # rejections written to the report file; the count is always exact
