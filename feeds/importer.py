@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from db import audit
 from db.session import transaction
+from feeds import single_source
 from feeds.kinds import FEEDS, Feed
 from feeds.reader import FileRefused, records
 from feeds.report import ImportReport, Rejection
@@ -90,7 +91,11 @@ def _flush(session: Session, feed: Feed, chunk: list[dict[str, Any]], report: Im
         return
     events: list[audit.Event] = []
     outcomes: list[str] = []
-    for target in feed.targets:
+    chunk, meetings, skipped = single_source.split(session, feed.kind, chunk)
+    report.skipped += skipped
+    if meetings:  # sync-fed prisoners: only the MAPP meeting date, which no API gives
+        events.extend(upsert(session, feed.targets[-1], meetings, actor)[1])
+    for target in feed.targets if chunk else ():
         target_outcomes, target_events = upsert(session, target, chunk, actor)
         outcomes = target_outcomes if not outcomes else [_combined(a, b) for a, b in zip(outcomes, target_outcomes)]
         events.extend(target_events)
