@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     hmpps_max_concurrency: int = Field(8, ge=1, le=64, description="API calls in flight at once")
     hmpps_max_rate: float = Field(20.0, gt=0, le=1000, description="API calls per second, at most")
     hmpps_retries: int = Field(4, ge=0, le=10, description="Retries of one call on 5xx, 429 and timeouts")
+    hmpps_backoff: float = Field(0.5, ge=0, le=60, description="Seconds before the first retry of a call; doubles")
+    hmpps_task_retry_delay: float = Field(60.0, ge=0, le=3600, description="Seconds before a failed prison is retried")
 
     @field_validator("allowed_recipient_domains", mode="before")
     @classmethod

@@ -14,8 +14,9 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 from prefect.states import Completed, Failed
 
+from config.settings import get_settings
 from tasks import resources
-from tasks.sync import codes_to_sync, sync_establishment
+from tasks.sync import ages_of_data, codes_to_sync, sync_establishment
 
 COLUMNS = ("seen", "new", "changed", "transferred", "released", "probation_asked", "calls", "error_count")
 
@@ -29,7 +30,7 @@ def sync_hmpps(
     establishments: list[str] | None = None,
     as_of: date | None = None,
     dry_run: bool = False,
-    retry_delay_seconds: int = 60,
+    retry_delay_seconds: float | None = None,
 ):
     """Sync the establishments (default: every one in the establishments table) for the night `as_of`.
 
@@ -37,14 +38,19 @@ def sync_hmpps(
     "first seen" are measured from it. `dry_run` fetches and compares but writes nothing.
     """
     night = as_of or resources.london_today()
-    task = sync_establishment.with_options(retry_delay_seconds=retry_delay_seconds)
+    delay = get_settings().hmpps_task_retry_delay if retry_delay_seconds is None else retry_delay_seconds
+    task = sync_establishment.with_options(retry_delay_seconds=delay)
     rows = []
-    for code in codes_to_sync(establishments):
+    codes = codes_to_sync(establishments)
+    for code in codes:
         state = task(code, night, dry_run, return_state=True)
         if state.is_completed():
             rows.append(state.result())
         else:
             rows.append({"code": code, "failed": _reason(state), **dict.fromkeys(COLUMNS, 0)})
+    ages = ages_of_data(codes, night) if codes else {}
+    for row in rows:
+        row["data_age_nights"] = ages.get(row["code"])
     create_markdown_artifact(
         key="hmpps-sync", markdown=summary_markdown(night, rows), description=f"HMPPS sync {night}"
     )
@@ -67,10 +73,16 @@ def summary_markdown(night: date, rows: list[dict]) -> str:
         "|---" * (len(COLUMNS) + 3) + "|",
     ]
     for row in rows:
-        age = "kept from the last good sync" if row.get("failed") else "tonight"
+        age = _age(row.get("data_age_nights"))
         errors = row.get("failed") or "; ".join(row.get("errors") or []) or "none"
         lines.append(f"| {row['code']} | " + " | ".join(str(row.get(c, 0)) for c in COLUMNS) + f" | {age} | {errors} |")
     return "\n".join(lines)
+
+
+def _age(nights: int | None) -> str:
+    if nights is None:
+        return "never synced whole"
+    return "tonight" if nights == 0 else f"{nights} nights old"
 
 
 def verdict(night: date, rows: list[dict]):

@@ -11,7 +11,7 @@ from prefect.events import emit_event
 
 from config.settings import get_settings
 from db.session import session_factory
-from feeds.hmpps.runner import establishment_codes, sync_one
+from feeds.hmpps.runner import data_ages, establishment_codes, sync_one
 from tasks import resources
 
 
@@ -54,3 +54,9 @@ def sync_establishment(code: str, night: date, dry_run: bool) -> dict:
     for error in result.errors:
         logger.warning("%s: %s", code, error)
     return summary
+
+
+@task(name="data-ages", cache_policy=NO_CACHE)
+def ages_of_data(codes: list[str], night: date) -> dict[str, int | None]:
+    with session_factory(resources.database())() as session:
+        return data_ages(session, codes, night)

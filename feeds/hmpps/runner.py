@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from config.policy import PolicyBook
 from config.settings import Settings, hmpps_secret
-from db.models import Establishment
+from db.models import Establishment, SourceSync
 from feeds.hmpps.auth import TokenStore
 from feeds.hmpps.calls import Caller
 from feeds.hmpps.sync import EstablishmentResult, Sources, SyncRun, sync_establishment
@@ -71,13 +71,24 @@ def sync_one(
     code: str,
     night: date,
     dry_run: bool = False,
-    backoff: float = 0.5,
+    backoff: float | None = None,
 ) -> EstablishmentResult:
     check_configured(settings)
     sources = Sources(settings.prisoner_search_url, settings.probation_api_url)
 
     async def go() -> EstablishmentResult:
-        async with caller(settings, backoff) as api:
+        async with caller(settings, settings.hmpps_backoff if backoff is None else backoff) as api:
             return await sync_establishment(SyncRun(engine, api, sources, book, calendar, night, dry_run), code)
 
     return asyncio.run(go())
+
+
+def data_ages(session: Session, codes: list[str], night: date) -> dict[str, int | None]:
+    """Nights since each establishment's last whole sync (None: never synced whole)."""
+    rows = session.execute(
+        select(SourceSync.establishment_code, SourceSync.last_success_night).where(
+            SourceSync.establishment_code.in_(codes)
+        )
+    )
+    last = dict(rows.tuples().all())
+    return {code: (night - last[code]).days if last.get(code) else None for code in codes}
