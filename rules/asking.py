@@ -1,7 +1,7 @@
 """Whom the sync asks probation about tonight, so that a night stays within its call budget.
 
-* a tracked, open case whose planning date is within the horizon: every night (its COM,
-  level or meeting date may arrive any day);
+* a tracked, open case whose information is incomplete and whose planning date is within
+  the horizon: every night (its COM, level or meeting date may arrive any day);
 * any other open tracked case: once a week;
 * a sentenced prisoner not tracked, planning date within the horizon: the first night they
   are seen in a prison, then once a week until tracked or released;
@@ -28,6 +28,7 @@ class AskFacts:
     open_case: bool  # tracked and not closed
     last_asked: date | None
     asked_here: bool  # the last ask was while they were in this establishment
+    complete: bool = False  # tracked, and the COM's information is all in
 
 
 def add_months(day: date, months: int) -> date:
@@ -68,7 +69,7 @@ def ask_tonight(facts: AskFacts, night: date, horizon_months: int, every: int) -
         return False
     soon = facts.planning_date is None or within_horizon(facts.planning_date, night, horizon_months)
     if facts.open_case:
-        if soon:
+        if soon and not facts.complete:
             return facts.last_asked is None or facts.last_asked < night
         return weekly_due(facts.prison_number, facts.last_asked, night, every)
     if facts.tracked or not facts.sentenced or facts.planning_date is None or not soon:

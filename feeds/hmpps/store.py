@@ -15,6 +15,7 @@ from db.models import Case, MappaInformation, Prisoner, ProbationCheck, SourceSy
 from db.types import utcnow
 from feeds.kinds import Target
 from feeds.upsert import INSERTED, UPDATED, upsert
+from rules.information import Information, is_complete
 
 CHUNK = 900  # keys per IN (...): well inside SQLite's bound variables
 
@@ -28,6 +29,7 @@ class Known:
     thd: date | None
     tracked: bool
     closed: bool
+    complete: bool  # the COM's information is all in (the case closes at the next check)
 
 
 def chunks(items: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
@@ -46,6 +48,8 @@ def known_prisoners(session: Session, code: str, numbers: Sequence[str]) -> dict
         Prisoner.prison_mappa_level,
         MappaInformation.category,
         MappaInformation.level,
+        MappaInformation.meeting_date,
+        MappaInformation.not_eligible,
         Case.prison_number,
         Case.closed_state,
     )
@@ -59,7 +63,20 @@ def known_prisoners(session: Session, code: str, numbers: Sequence[str]) -> dict
         elsewhere = or_(Prisoner.establishment_code != code, Prisoner.establishment_code.is_(None))
         rows += session.execute(base.where(Prisoner.prison_number.in_(part), elsewhere))
     known = {}
-    for number, prison, released, thd, prison_cat, prison_level, category, level, case, closed in rows:
+    for (
+        number,
+        prison,
+        released,
+        thd,
+        prison_cat,
+        prison_level,
+        category,
+        level,
+        meeting,
+        ineligible,
+        case,
+        closed,
+    ) in rows:
         tracked = (
             (prison_cat is not None and 1 <= prison_cat <= 4)
             or prison_level is not None
@@ -67,7 +84,9 @@ def known_prisoners(session: Session, code: str, numbers: Sequence[str]) -> dict
             or (level is not None and 1 <= level <= 3)
             or case is not None
         )
-        known[number] = Known(prison, released, thd, tracked, closed is not None)
+        valid = category in (None, 1, 2, 3, 4) and level in (None, 0, 1, 2, 3)
+        complete = valid and is_complete(Information(category, level, meeting, bool(ineligible)))
+        known[number] = Known(prison, released, thd, tracked, closed is not None, complete)
     return known
 
 

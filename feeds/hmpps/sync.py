@@ -135,6 +135,7 @@ def _who_to_ask(run: SyncRun, code: str, seen_known) -> list[str]:
             open_case=tracked and not (held is not None and held.closed),
             last_asked=last[0] if last else None,
             asked_here=last is not None and last[1] == code,
+            complete=held is not None and held.complete,
         )
         if ask_tonight(facts, run.night, policy.sync.horizon_months, policy.sync.recheck_days):
             asks.append(number)

@@ -131,3 +131,8 @@ def test_an_indeterminate_case_past_tariff_without_thd_already_has_no_usable_rel
     dates = ReleaseDates("indeterminate", ted=NIGHT - timedelta(1))
     assert key_release_date(dates, NIGHT) is None
     assert key_release_date(ReleaseDates("indeterminate", ted=NIGHT - timedelta(1), thd=NIGHT + timedelta(9)), NIGHT)
+
+
+def test_an_open_case_whose_information_is_complete_is_asked_only_weekly():
+    done = dict(tracked=True, open_case=True, complete=True, last_asked=NIGHT, asked_here=True)
+    assert sum(ask(night=NIGHT + timedelta(d), **done) for d in range(1, 7)) <= 1
