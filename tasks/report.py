@@ -11,6 +11,8 @@ from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
 
 from chase.night import NightReport
+from feeds.hmpps.age import data_age_section
+from tasks import resources
 
 MAX_ROWS = 5000
 
@@ -18,7 +20,9 @@ MAX_ROWS = 5000
 @task(name="publish-night-report", cache_policy=NO_CACHE)
 def publish_night_report(report: NightReport, delivery: dict | None = None) -> None:
     create_markdown_artifact(
-        key="nightly-summary", markdown=summary_markdown(report, delivery), description=f"Nightly check {report.night}"
+        key="nightly-summary",
+        markdown=summary_markdown(report, delivery) + "\n" + data_age_section(resources.database(), report.night),
+        description=f"Nightly check {report.night}",
     )
     rows = [{k: item[k] for k in ("prison_number", "establishment_code", "step", "night")} for item in report.queued]
     create_table_artifact(

@@ -78,3 +78,39 @@ def test_mappa_sync_fails_naming_the_prison_keeps_its_data_and_never_shows_the_s
 def test_mappa_sync_refuses_to_start_unconfigured(mappa_env):
     outcome = mappa("sync")
     assert outcome.exit_code == 2 and "MAPPA_HMPPS_AUTH_URL" in outcome.output
+
+
+def test_the_nightly_summary_says_how_old_each_establishments_data_is(
+    world, api, sync, engine, prefect_api, read_artifacts
+):
+    world.prisons["DMI"] = [person("A1111AA", "DMI", crd=NIGHT + timedelta(days=150), category=2)]
+    world.prisons["LPI"] = []
+    assert sync("DMI").failed is None
+    world.failing_prisons.add("LPI")
+    assert sync("LPI").failed
+    later = NIGHT + timedelta(days=2)
+    from flows.nightly import nightly_check
+
+    state = nightly_check(as_of=later, return_state=True)
+    summary = read_artifacts(state.state_details.flow_run_id)["nightly-summary"].data
+    assert "## Age of the HMPPS data" in summary
+    assert f"| DMI | {NIGHT} | 2 nights |" in summary and "| LPI | never | never | " in summary
+
+
+def test_the_deployment_chains_the_nightly_check_to_the_sync_whatever_its_outcome():
+    from pathlib import Path
+
+    import yaml
+    from prefect.events.schemas.deployment_triggers import DeploymentEventTrigger
+
+    from flows.sync import sync_hmpps
+
+    config = yaml.safe_load((Path(__file__).parents[2] / "prefect.yaml").read_text())
+    deployments = {d["name"]: d for d in config["deployments"]}
+    assert deployments["hmpps-sync"]["entrypoint"] == "flows/sync.py:sync_hmpps"
+    nightly = deployments["nightly"]
+    assert nightly["schedules"][0]["cron"] == "0 2 * * *"  # the fallback
+    (trigger,) = nightly["triggers"]
+    parsed = DeploymentEventTrigger(**{k: v for k, v in trigger.items() if k != "type"})
+    assert parsed.match_related["prefect.resource.name"] in (sync_hmpps.name, [sync_hmpps.name])
+    assert set(parsed.expect) == {"prefect.flow-run.Completed", "prefect.flow-run.Failed", "prefect.flow-run.Crashed"}
