@@ -18,6 +18,7 @@ from config.policy import PolicyBook
 from db.session import session_factory, transaction
 from feeds.hmpps import mapping, prisoner_search, probation, store
 from feeds.hmpps.calls import Caller, SourceError
+from feeds.hmpps.changes import changes_tonight
 from feeds.hmpps.targets import ALLOCATIONS_TARGET, MAPPA, PRISONER_ACTOR, PRISONERS, PROBATION_ACTOR
 from rules.asking import AskFacts, ask_tonight
 from rules.calendar import WorkingCalendar
@@ -172,59 +173,13 @@ def _write(run: SyncRun, code: str, seen_known, moved: dict, answers: dict, resu
 def _write_all(run: SyncRun, code: str, seen_known, moved: dict, answers: dict, result: EstablishmentResult) -> None:
     seen, known = seen_known
     with transaction(run.engine) as session:
-        team_table = store.teams(session)
-        prisoners, allocations, informations, asks = [], [], [], []
-        for number, person in seen.items():
-            answer = answers.get(number)
-            reading = _reading(answer)
-            mappa_by_probation = (
-                reading is not None
-                and reading.problem is None
-                and ((reading.category or 0) > 0 or (reading.level or 0) > 0)
-            )
-            if number in known or person.identified or mappa_by_probation:
-                row = dict(person.row)
-                if answer is not None and answer.case_record is not None:
-                    row["crn"] = mapping.allocation(number, answer.case_record, team_table)["crn"]
-                prisoners.append(row)
-                if answer is not None and answer.case_record is not None:
-                    allocations.append(mapping.allocation(number, answer.case_record, team_table))
-                    if reading is not None and (info := mapping.mappa_row(number, reading, _start(answer))):
-                        informations.append(info)
-            if answer is not None:
-                asks.append(
-                    {
-                        "prison_number": number,
-                        "establishment_code": code,
-                        "asked_on": run.night,
-                        "outcome": "found" if answer.case_record is not None else "not-found",
-                        "registration_problem": reading.problem if reading is not None else None,
-                    }
-                )
-        for number, person in moved.items():
-            row = person.row
-            if row["released_on"] is not None and known[number].released_on is None:
-                result.released += 1
-            elif row["establishment_code"] not in (None, code):
-                result.transferred += 1
-            prisoners.append(dict(row))
-        result.released += sum(1 for n, p in seen.items() if p.released and n in known and not known[n].released_on)
-        new, changed = store.write(session, PRISONERS, prisoners, PRISONER_ACTOR)
-        _, allocation_changes = store.write(session, ALLOCATIONS_TARGET, allocations, PROBATION_ACTOR)
-        _, information_changes = store.write(session, MAPPA, informations, PROBATION_ACTOR)
-        store.record_asks(session, asks)
+        changes = changes_tonight(code, run.night, seen, known, moved, answers, store.teams(session))
+        new, changed = store.write(session, PRISONERS, changes.prisoners, PRISONER_ACTOR)
+        _, allocation_changes = store.write(session, ALLOCATIONS_TARGET, changes.allocations, PROBATION_ACTOR)
+        _, information_changes = store.write(session, MAPPA, changes.informations, PROBATION_ACTOR)
+        store.record_asks(session, changes.asks)
         store.record_sync(session, code, run.night, None)
         result.new, result.changed = new, changed + allocation_changes + information_changes
-        result.data_age_nights = 0
+        result.released, result.transferred, result.data_age_nights = changes.released, changes.transferred, 0
         if run.dry_run:
             raise _DryRun
-
-
-def _reading(answer: probation.Answer | None):
-    if answer is None or answer.registration is None:
-        return None
-    return mapping.registration(answer.registration)[0]
-
-
-def _start(answer: probation.Answer):
-    return mapping.registration(answer.registration)[1] if answer.registration else None
