@@ -21,14 +21,16 @@ def sync(
     Every change is written and audited as a feed import would be. An establishment whose
     fetch fails keeps its last data; the command then exits 1 naming it.
     """
-    from feeds.hmpps.runner import SyncNotConfigured, check_configured
+    from db.session import session_factory
+    from feeds.hmpps.runner import SyncNotConfigured, check_configured, establishment_codes
 
     night = parse_date_option(as_of, "--as-of")
     try:
         check_configured(settings())
+        with session_factory(database())() as session:
+            establishment_codes(session, establishment or None)
     except SyncNotConfigured as error:
         raise UserError(str(error)) from None
-    database()
     from flows.sync import sync_hmpps
 
     state = sync_hmpps(establishments=establishment or None, as_of=night, dry_run=dry_run, return_state=True)

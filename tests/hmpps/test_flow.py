@@ -114,3 +114,8 @@ def test_the_deployment_chains_the_nightly_check_to_the_sync_whatever_its_outcom
     parsed = DeploymentEventTrigger(**{k: v for k, v in trigger.items() if k != "type"})
     assert parsed.match_related["prefect.resource.name"] in (sync_hmpps.name, [sync_hmpps.name])
     assert set(parsed.expect) == {"prefect.flow-run.Completed", "prefect.flow-run.Failed", "prefect.flow-run.Crashed"}
+
+
+def test_mappa_sync_refuses_an_establishment_not_in_the_table(hmpps_env, engine):
+    outcome = mappa("sync", "--establishment", "XYZ")
+    assert outcome.exit_code == 2 and "not in the establishments table: XYZ" in outcome.output
