@@ -31,6 +31,29 @@ def flow_logs() -> str:
         return "\n".join(log.message for log in client.read_logs())
 
 
+def sync_events(expected: set[str], since, wait: float = 20.0) -> list:
+    """The server stores events a moment after they are emitted: poll until both kinds are there."""
+    import time
+
+    from prefect.client.orchestration import get_client
+    from prefect.events.filters import EventFilter, EventNameFilter, EventOccurredFilter
+
+    deadline, events = time.monotonic() + wait, []
+    while time.monotonic() < deadline:
+        with get_client(sync_client=True) as client:
+            page = client.read_events(
+                filter=EventFilter(
+                    event=EventNameFilter(prefix=["mappa.sync."]), occurred=EventOccurredFilter(since=since)
+                ),
+                limit=50,
+            )
+        events = page.events
+        if {e.event for e in events} >= expected:
+            break
+        time.sleep(0.5)
+    return events
+
+
 def latest_run_artifacts(read_artifacts):
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.sorting import FlowRunSort
@@ -57,6 +80,9 @@ def test_mappa_sync_fails_naming_the_prison_keeps_its_data_and_never_shows_the_s
 
     for code in ("DMI", "LPI"):
         builders.prison(engine, code, f"HMP {code}")
+    import pendulum
+
+    started = pendulum.now("UTC")
     assert mappa("sync", "--as-of", NIGHT.isoformat()).exit_code == 0
     world.failing_prisons.add("DMI")
     world.move("A1111AA", None, status="INACTIVE OUT")
@@ -70,7 +96,15 @@ def test_mappa_sync_fails_naming_the_prison_keeps_its_data_and_never_shows_the_s
     assert run.state.is_failed() and "DMI" in run.state.message
     table = artifacts["hmpps-sync"].data
     assert "| DMI |" in table and "1 nights old" in table and "| LPI |" in table and "tonight" in table
-    shown = "\n".join([outcome.output, caplog.text, table, run.state.message, flow_logs(), everything_stored(engine)])
+    events = sync_events({"mappa.sync.establishment.failed", "mappa.sync.establishment.synced"}, started)
+    assert {(e.event, e.resource["prefect.resource.name"]) for e in events} >= {
+        ("mappa.sync.establishment.failed", "DMI"),
+        ("mappa.sync.establishment.synced", "LPI"),
+    }
+    shown = "\n".join(
+        [outcome.output, caplog.text, table, run.state.message, flow_logs(), everything_stored(engine)]
+        + [e.model_dump_json() for e in events]
+    )
     assert "A2222BB" in shown  # the haystack is real
     assert SECRET not in shown and "token-1" not in shown
 
