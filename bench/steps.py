@@ -10,9 +10,9 @@ from pathlib import Path
 
 from bench.floor import import_floor, night_floor
 from bench.measure import Figure, floor_of, timed
-from feeds.kinds import FEED_ORDER
+from synth.write import GENERATED
 
-KINDS = FEED_ORDER
+KINDS = GENERATED
 FLOOR_SAMPLES = 3  # nights of the multi-night floor actually computed; the rest extrapolated
 
 

@@ -159,7 +159,8 @@ def _problem(outcome: Outcome, problem) -> dict:
 
 
 def policy_roles(policy) -> tuple[str, ...]:
-    steps = (*policy.chase_steps(), Step.RELEASED_UNCONFIRMED, Step.RESOLVED)
+    ladder = (Step(rung.step) for rung in policy.ladder)
+    steps = (Step.REQUEST, Step.REMINDER, *ladder, Step.FINAL_WARNING, Step.RELEASED_UNCONFIRMED, Step.RESOLVED)
     return tuple(dict.fromkeys(role for step in steps for group in policy.recipients(step) for role in group))
 
 

@@ -38,6 +38,8 @@ def import_(
                       spo_email, pdu_code, mappa_category (1-4), mappa_level
                       (0-3; 0 = not MAPPA-eligible), mapp_meeting_date,
                       confirmed_on
+      teams           code, name, pdu_code, spo_name, spo_email (probation
+                      teams, for establishments fed by `mappa sync`)
 
     Save the file from the spreadsheet as "CSV UTF-8". Columns may be in any
     order and other columns are ignored. A releases file needs every column

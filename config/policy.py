@@ -46,6 +46,16 @@ class DeliveryPolicy(_Strict):
     digest: StrictBool
 
 
+class SyncPolicy(_Strict):
+    """Who the HMPPS sync asks probation about, and which prison alerts identify MAPPA."""
+
+    horizon_months: Annotated[StrictInt, Field(ge=1, le=36)] = 8
+    recheck_days: Annotated[StrictInt, Field(ge=1, le=31)] = 7
+    # NOMIS alert codes (type P) -> the MAPPA category (PC1-3) or level (PL1-3) they identify.
+    mappa_category_alerts: dict[str, Annotated[StrictInt, Field(ge=1, le=4)]] = {"PC1": 1, "PC2": 2, "PC3": 3}
+    mappa_level_alerts: dict[str, Annotated[StrictInt, Field(ge=1, le=3)]] = {"PL1": 1, "PL2": 2, "PL3": 3}
+
+
 class Recipients(_Strict):
     to: tuple[Role, ...] = Field(min_length=1)
     cc: tuple[Role, ...] = ()
@@ -84,6 +94,7 @@ class Policy(_Strict):
     steps: Steps
     ladder: tuple[Rung, ...] = Field(min_length=1)
     problems: ProblemPolicy = ProblemPolicy()
+    sync: SyncPolicy = SyncPolicy()
     _recipients: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = PrivateAttr(default_factory=dict)
     _offsets: tuple[tuple[str, int], ...] = PrivateAttr(default=())
 

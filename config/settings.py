@@ -57,6 +57,19 @@ class Settings(BaseSettings):
     data_problems_to: str | None = Field(
         None, description="National mailbox for data problems of cases whose establishment is unknown"
     )
+    # The HMPPS API sync (feeds/hmpps): where the services are, who we are, and how hard we may press them.
+    hmpps_auth_url: str | None = Field(None, description="HMPPS Auth base URL, ending /auth")
+    prisoner_search_url: str | None = Field(None, description="Prisoner Search API base URL")
+    probation_api_url: str | None = Field(None, description="The probation integration API base URL")
+    hmpps_client_id: str | None = None
+    hmpps_client_secret: SecretStr | None = None
+    hmpps_client_secret_file: Path | None = None
+    hmpps_timeout: float = Field(30.0, gt=0, le=600, description="Seconds to wait for one API answer")
+    hmpps_max_concurrency: int = Field(8, ge=1, le=64, description="API calls in flight at once")
+    hmpps_max_rate: float = Field(20.0, gt=0, le=1000, description="API calls per second, at most")
+    hmpps_retries: int = Field(4, ge=0, le=10, description="Retries of one call on 5xx, 429 and timeouts")
+    hmpps_backoff: float = Field(0.5, ge=0, le=60, description="Seconds before the first retry of a call; doubles")
+    hmpps_task_retry_delay: float = Field(60.0, ge=0, le=3600, description="Seconds before a failed prison is retried")
 
     @field_validator("allowed_recipient_domains", mode="before")
     @classmethod
@@ -86,6 +99,14 @@ class Settings(BaseSettings):
             raise ValueError("MAPPA_SMTP_SECURITY=none is only allowed for a loopback MAPPA_SMTP_HOST")
         return self
 
+    @model_validator(mode="after")
+    def check_hmpps(self) -> Settings:
+        if self.hmpps_client_secret is not None and self.hmpps_client_secret_file is not None:
+            raise ValueError("set MAPPA_HMPPS_CLIENT_SECRET or MAPPA_HMPPS_CLIENT_SECRET_FILE, not both")
+        if self.hmpps_client_secret_file is not None and not self.hmpps_client_secret_file.is_file():
+            raise ValueError(f"MAPPA_HMPPS_CLIENT_SECRET_FILE {self.hmpps_client_secret_file} is not a readable file")
+        return self
+
     @property
     def database(self) -> str:
         if self.database_url:
@@ -101,6 +122,13 @@ class Settings(BaseSettings):
         if self.smtp_password_file is not None:
             return self.smtp_password_file.read_text().strip()
         return self.smtp_password.get_secret_value() if self.smtp_password else None
+
+
+def hmpps_secret(settings: Settings) -> str | None:
+    """The HMPPS client secret, read at the moment of use so it never sits in a log line."""
+    if settings.hmpps_client_secret_file is not None:
+        return settings.hmpps_client_secret_file.read_text().strip()
+    return settings.hmpps_client_secret.get_secret_value() if settings.hmpps_client_secret else None
 
 
 def describe(error: ValidationError) -> str:

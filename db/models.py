@@ -71,6 +71,9 @@ class Prisoner(Stamped, Base):
     mappa_category: Mapped[int | None] = mapped_column(Integer)  # the prison's own identification, not confirmation
     crn: Mapped[str | None] = mapped_column(String(7))
     released_on: Mapped[date | None] = mapped_column(Date)
+    # From the HMPPS sync only: NOMIS's legal status (REMAND, SENTENCED, ...) and an alert's MAPPA level.
+    legal_status: Mapped[str | None] = mapped_column(String(40))
+    prison_mappa_level: Mapped[int | None] = mapped_column(Integer)
 
 
 class Allocation(Stamped, Base):
@@ -84,6 +87,7 @@ class Allocation(Stamped, Base):
     spo_name: Mapped[str | None] = mapped_column(String(200))
     spo_email: Mapped[str | None] = mapped_column(String(254))
     pdu_code: Mapped[str | None] = mapped_column(String(20), index=True)
+    team_code: Mapped[str | None] = mapped_column(String(20))  # from the HMPPS sync: the COM's team
 
 
 class MappaInformation(Stamped, Base):
@@ -255,3 +259,29 @@ class RejectedRow(Base):
     establishment_code: Mapped[str | None] = mapped_column(String(3))
     rejected_at: Mapped[datetime] = mapped_column(default=utcnow)
     fixed_at: Mapped[datetime | None]
+
+
+class Team(Stamped, Base):
+    """A probation team (the teams feed): its PDU and SPO, which no HMPPS API gives."""
+
+    __tablename__ = "teams"
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    pdu_code: Mapped[str | None] = mapped_column(String(20))
+    spo_name: Mapped[str | None] = mapped_column(String(200))
+    spo_email: Mapped[str | None] = mapped_column(String(254))
+
+
+class ProbationCheck(Base):
+    """When the sync last asked probation about a prisoner, and what it learnt that is not data.
+
+    For a prisoner who is not MAPPA this row is all we keep: the prison number and when
+    they were asked, no name, no date of birth.
+    """
+
+    __tablename__ = "probation_checks"
+    prison_number: Mapped[str] = mapped_column(String(7), primary_key=True)
+    establishment_code: Mapped[str | None] = mapped_column(String(3))  # where they were when asked
+    asked_on: Mapped[date] = mapped_column(Date)  # the night (--as-of) of the last answer
+    outcome: Mapped[str] = mapped_column(String(20))  # "found" or "not-found" (404 case record)
+    registration_problem: Mapped[str | None] = mapped_column(Text)  # a MAPPA registration that contradicts itself

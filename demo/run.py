@@ -18,10 +18,10 @@ from demo.progress import ORDER, Monthly
 from demo.summary import Summary, summarise
 from demo.workspace import Workspace, prepare
 from feeds.importer import import_feed
-from feeds.kinds import FEED_ORDER
 from rules.states import State
+from synth.write import GENERATED
 
-KINDS = FEED_ORDER
+KINDS = GENERATED
 Echo = Callable[[str], None]
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from db import audit
 from db.session import transaction
+from feeds import single_source
 from feeds.kinds import FEEDS, Feed
 from feeds.problems import about_whom, mark_fixed, record_rejections
 from feeds.reader import FileRefused, header_name, records
@@ -96,7 +97,11 @@ def _flush(session: Session, feed: Feed, chunk: list[dict[str, Any]], report: Im
         return
     events: list[audit.Event] = []
     outcomes: list[str] = []
-    for target in feed.targets:
+    chunk, meetings, skipped = single_source.split(session, feed.kind, chunk)
+    report.skipped += skipped
+    if meetings:  # sync-fed prisoners: only the MAPP meeting date, which no API gives
+        events.extend(upsert(session, feed.targets[-1], meetings, actor)[1])
+    for target in feed.targets if chunk else ():
         target_outcomes, target_events = upsert(session, target, chunk, actor)
         outcomes = target_outcomes if not outcomes else [_combined(a, b) for a, b in zip(outcomes, target_outcomes)]
         events.extend(target_events)

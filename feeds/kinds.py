@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from db.models import Allocation, Establishment, MappaInformation, Pdu, Prisoner
+from db.models import Allocation, Establishment, MappaInformation, Pdu, Prisoner, Team
 from feeds import mappa
 from feeds import values as v
 from rules.release import RELEASE_DATE_FIELDS
@@ -205,6 +205,27 @@ ALLOCATIONS = Feed(
     check=_allocation_check,
 )
 
+# Probation teams: the PDU and SPO of the team a COM belongs to, which the HMPPS APIs do not give.
+TEAMS = Feed(
+    "teams",
+    (
+        Column("code", v.parse_team_code, required=True),
+        Column("name", **_names(200)),
+        Column("pdu_code", v.parse_pdu_code),
+        Column("spo_name", **_names(200)),
+        Column("spo_email", v.parse_email),
+    ),
+    (
+        Target(
+            Team,
+            ("code", "name", "pdu_code", "spo_name", "spo_email"),
+            "team-added",
+            {"team-pdu-changed": ("pdu_code",), "team-spo-changed": ("spo_name", "spo_email")},
+        ),
+    ),
+    distinct=("pdu_code", "spo_name", "spo_email"),
+)
+
 # In import order: each feed refers to the ones before it.
-FEEDS = {feed.kind: feed for feed in (ESTABLISHMENTS, PDUS, RELEASES, ALLOCATIONS)}
+FEEDS = {feed.kind: feed for feed in (ESTABLISHMENTS, PDUS, TEAMS, RELEASES, ALLOCATIONS)}
 FEED_ORDER: tuple[str, ...] = tuple(FEEDS)

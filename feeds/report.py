@@ -27,6 +27,7 @@ class ImportReport:
     unchanged: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     refused: str | None = None
+    skipped: int = 0  # rows for prisoners of an establishment fed by the HMPPS sync
 
     @property
     def accepted(self) -> int:
@@ -45,6 +46,7 @@ class ImportReport:
         return (
             f"{self.file}: {self.rows} rows: {self.accepted} accepted ({self.inserted} new, "
             f"{self.updated} updated, {self.unchanged} unchanged), {len(self.rejected)} rejected"
+            + (f", {self.skipped} skipped (fed by the HMPPS sync; MAPP meeting dates kept)" if self.skipped else "")
         )
 
     def rejection_lines(self, limit: int = SHOWN) -> list[str]:

@@ -62,6 +62,7 @@ parse_prison_number = identifier(PRISON_NUMBER, "a prison number", "A1234BC")
 parse_crn = identifier(CRN, "a CRN", "X362207")
 parse_establishment_code = identifier(ESTABLISHMENT_CODE, "an establishment code", "DMI")
 parse_pdu_code = identifier(PDU_CODE, "a PDU code (2-20 letters, digits, _ or -)", "N07_LDN")
+parse_team_code = identifier(PDU_CODE, "a team code (2-20 letters, digits, _ or -)", "N07T01")
 
 
 def parse_email(text: str) -> str:

@@ -13,6 +13,8 @@ from synth import places
 from synth.people import ALLOCATION_COLUMNS, RELEASE_COLUMNS, Population
 from synth.profile import Profile
 
+# The feeds the generator writes, in import order (its SPOs come with the allocations: no teams feed).
+GENERATED = tuple(kind for kind in FEED_ORDER if kind != "teams")
 PRISONERS = 90_000
 PRISONS = 120
 UNITS = 110
@@ -43,7 +45,7 @@ def generate(
     settings = _settings(seed, scale, today or date.today(), establishments, prisoners, profile or Profile())
     (folder / MANIFEST).write_text(json.dumps(settings, indent=2))
     population, prisons, units = _world(settings)
-    paths = {kind: folder / f"{kind}.csv" for kind in FEED_ORDER}
+    paths = {kind: folder / f"{kind}.csv" for kind in GENERATED}
     _write(paths["establishments"], ESTABLISHMENT_COLUMNS, (prison.row() for prison in prisons))
     _write(paths["pdus"], PDU_COLUMNS, (unit.row() for unit in units))
     as_of = date.fromisoformat(settings["today"])

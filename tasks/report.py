@@ -11,6 +11,8 @@ from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
 
 from chase.night import NightReport
+from config import runtime
+from feeds.hmpps.age import data_age_section
 from rules.states import State
 
 MAX_ROWS = 5000
@@ -20,7 +22,7 @@ MAX_ROWS = 5000
 def publish_night_report(report: NightReport, delivery: dict | None = None) -> None:
     create_markdown_artifact(
         key="nightly-summary",
-        markdown=night_summary_markdown(report, delivery),
+        markdown=night_summary_markdown(report, delivery) + "\n" + data_age_section(runtime.database(), report.night),
         description=f"Nightly check {report.night}",
     )
     rows = [{k: item[k] for k in ("prison_number", "establishment_code", "step", "night")} for item in report.queued]

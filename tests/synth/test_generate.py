@@ -11,12 +11,11 @@ import pytest
 
 from db.session import make_engine
 from feeds.importer import import_feed
-from feeds.kinds import FEED_ORDER
 from rules.release import RELEASE_DATE_FIELDS, ReleaseDates, key_release_date
-from synth.write import arrivals, generate
+from synth.write import GENERATED, arrivals, generate
 
 TODAY = date(2027, 1, 4)
-KINDS = FEED_ORDER
+KINDS = GENERATED
 
 
 def rows(path) -> list[dict[str, str]]:
