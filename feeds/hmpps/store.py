@@ -15,7 +15,7 @@ from db.models import Case, MappaInformation, Prisoner, ProbationCheck, SourceSy
 from db.types import utcnow
 from feeds.kinds import Target
 from feeds.upsert import INSERTED, UPDATED, upsert
-from rules.information import Information, is_complete
+from rules.information import Information, missing_information
 
 CHUNK = 900  # keys per IN (...): well inside SQLite's bound variables
 
@@ -85,7 +85,7 @@ def known_prisoners(session: Session, code: str, numbers: Sequence[str]) -> dict
             or case is not None
         )
         valid = category in (None, 1, 2, 3, 4) and level in (None, 0, 1, 2, 3)
-        complete = valid and is_complete(Information(category, level, meeting, bool(ineligible)))
+        complete = valid and not missing_information(Information(category, level, meeting, bool(ineligible)))
         known[number] = Known(prison, released, thd, tracked, closed is not None, complete)
     return known
 
