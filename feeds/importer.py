@@ -106,7 +106,7 @@ def _flush(session: Session, feed: Feed, chunk: list[dict[str, Any]], report: Im
         outcomes = target_outcomes if not outcomes else [_combined(a, b) for a, b in zip(outcomes, target_outcomes)]
         events.extend(target_events)
     audit.append(session, events)
-    if "prison_number" in chunk[0]:
+    if chunk and "prison_number" in chunk[0]:
         mark_fixed(session, feed.kind, [row["prison_number"] for row in chunk])
     report.inserted += outcomes.count(INSERTED)
     report.updated += outcomes.count(UPDATED)
