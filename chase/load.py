@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session, aliased
 from db.models import Allocation, Case, Establishment, MappaInformation, Notice, Pdu, Prisoner
 from rules.decide import CaseFacts, History, People
 from rules.information import Information
-from rules.release import ReleaseDates
+from rules.release import RELEASE_DATE_FIELDS, ReleaseDates
 from rules.steps import Step
 from rules.trail import handled_from
 
-DATES = ("crd", "ard", "ped", "hdced", "hdcad", "prrd", "ted", "thd")
+DATES = RELEASE_DATE_FIELDS
 STORED = (
     "state",
     "key_date",

@@ -11,6 +11,7 @@ from config import runtime
 from db.audit import trail
 from db.models import Allocation, MappaInformation, Prisoner
 from db.session import session_factory
+from rules.release import RELEASE_DATE_FIELDS
 
 TABLE_COLUMNS = [
     "prison_number",
@@ -80,9 +81,7 @@ def _details(engine, number: str) -> dict | None:
             return None
         allocation = session.get(Allocation, number)
         info = session.get(MappaInformation, number)
-    dates = {
-        k: getattr(prisoner, k) for k in ("crd", "ard", "ped", "hdced", "hdcad", "prrd", "ted", "thd", "released_on")
-    }
+    dates = {k: getattr(prisoner, k) for k in (*RELEASE_DATE_FIELDS, "released_on")}
     return {
         "name": " ".join(p for p in (prisoner.first_name, prisoner.last_name) if p),
         "sentence_type": prisoner.sentence_type,
