@@ -58,6 +58,7 @@ class Snapshot:
 def tracked_condition():
     return or_(
         Prisoner.mappa_category.between(1, 4),
+        Prisoner.prison_mappa_level.is_not(None),  # the prison's MAPPA level alert, without a category alert
         MappaInformation.category.between(1, 4),
         MappaInformation.level.between(1, 3),
         Case.prison_number.is_not(None),

@@ -14,8 +14,10 @@ from sqlalchemy import Engine, select
 from config.policy import PolicyBook
 from db.models import Allocation, Establishment, Pdu, SourceSync
 from db.session import session_factory
+from feeds.hmpps.problems import sync_problem_facts
 from notifications.addresses import check_address
 from rules.problems import Known
+from rules.sync_problems import sync_problems
 
 LONDON = "Europe/London"
 
@@ -59,6 +61,7 @@ def known_for(
                 select(Allocation.prison_number, Allocation.pdu_code).where(Allocation.prison_number.in_(numbers))
             ).all()
         )
+        synced = {number: sync_problems(facts) for number, facts in sync_problem_facts(session, numbers).items()}
     stale = stale or {}
     refused = (lambda address: check_address(address, allowed_domains)) if allowed_domains is not None else None
 
@@ -69,6 +72,7 @@ def known_for(
             pdu_code=pdu,
             pdu_known=pdu in pdus,
             stale_since=stale.get(establishment_code or ""),
+            synced=synced.get(prison_number, ()),
             **({"address_problem": refused} if refused else {}),
         )
 

@@ -46,7 +46,11 @@ def record_rejections(session: Session, kind: str, file: str, found: list[tuple[
             .outerjoin(Case, Case.prison_number == Prisoner.prison_number)
             .where(
                 Prisoner.prison_number.in_(numbers),
-                or_(Prisoner.mappa_category.between(1, 4), Case.prison_number.is_not(None)),
+                or_(
+                    Prisoner.mappa_category.between(1, 4),
+                    Prisoner.prison_mappa_level.is_not(None),
+                    Case.prison_number.is_not(None),
+                ),
             )
         )
     )

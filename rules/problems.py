@@ -115,6 +115,32 @@ ROW_REJECTED = define(
     "missing this person's latest data. Correct the row and send the file again.",
 )
 
+LEGAL_STATUS_NOT_TRACKED = define(
+    "legal-status-not-tracked",
+    True,
+    "Legal status not tracked: the prison system now records this person as not serving a sentence (for example "
+    "on remand), so there is no release to plan. Check the legal status in the prison system.",
+)
+NOT_KNOWN_TO_PROBATION = define(
+    "not-known-to-probation",
+    False,
+    "Not known to probation: nDelius has no case record for this prison number, so no COM or MAPPA registration "
+    "can be read from it. Ask probation to link the prison number to the person's nDelius case.",
+)
+CONTRADICTORY_REGISTRATION = define(
+    "contradictory-mappa-registration",
+    False,
+    "Contradictory MAPPA registration: nDelius holds a MAPPA registration that cannot be read as a category and "
+    "a level (for example a level without a category), so it is not taken as the COM's confirmation. Ask the COM "
+    "to correct the registration.",
+)
+TEAM_NOT_IN_TEAMS_FEED = define(
+    "team-not-in-teams-feed",
+    False,
+    "Team not in the teams feed: the COM's probation team is not in the teams feed, so its SPO and PDU are not "
+    "known; escalations for the SPO go to the PDU mailbox instead. Add the team to the teams feed.",
+)
+
 # What the chase rules say, by text (rules.decide, rules.addresses), as codes.
 _RULE_TEXTS = {"no usable release date": NO_RELEASE_DATE, "no SPO known": NO_SPO}
 
@@ -138,6 +164,7 @@ class Known:
     pdu_code: str | None = None
     pdu_known: bool = True
     stale_since: str | None = None  # the establishment's sync is stale: since when (a date, as text)
+    synced: tuple[Found, ...] = ()  # what the HMPPS sync found wrong with this case (rules.sync_problems)
     address_problem: Callable[[str], str | None] = lambda address: None
 
 
@@ -168,6 +195,7 @@ def standing(facts: CaseFacts, known: Known, roles: Iterable[str] = ()) -> tuple
         found.append(Found(UNKNOWN_PDU, f"PDU code {known.pdu_code}" if known.pdu_code else "no PDU recorded"))
     if people.com and not people.spo:
         found.append(Found(NO_SPO))
+    found += known.synced
     if found and found[0].code == UNKNOWN_ESTABLISHMENT:  # its OMU's people are not missing: the prison is
         roles = [role for role in roles if role not in ("omu_mailbox", "head_of_omu")]
     gaps = resolve(tuple(dict.fromkeys(roles)), (), people).problems

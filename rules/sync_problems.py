@@ -1,19 +1,23 @@
 """The data problems the HMPPS sync discovers, from the facts it stores (pure; no database here).
 
-Each problem has a stable reason code (for the data-problem registry), whether it blocks
-the chase, and a description for the nightly summary. Only tracked cases have problems:
-a prisoner who is not MAPPA is none of the tracker's business.
+Each problem is one of the codes of `rules.problems` (which says whether it blocks the chase) with
+the detail of this case. Only tracked cases have problems: a prisoner who is not MAPPA is none of
+the tracker's business.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rules.problems import (
+    CONTRADICTORY_REGISTRATION,
+    LEGAL_STATUS_NOT_TRACKED,
+    NOT_KNOWN_TO_PROBATION,
+    TEAM_NOT_IN_TEAMS_FEED,
+    Found,
+)
+
 TRACKED_LEGAL_STATUSES = frozenset({"SENTENCED", "RECALL", "INDETERMINATE_SENTENCE"})
-NOT_KNOWN_TO_PROBATION = "not-known-to-probation"
-LEGAL_STATUS_NOT_TRACKED = "legal-status-not-tracked"
-CONTRADICTORY_REGISTRATION = "contradictory-mappa-registration"
-TEAM_NOT_IN_FEED = "team-not-in-teams-feed"
 
 
 @dataclass(frozen=True)
@@ -27,31 +31,16 @@ class SyncFacts:
     team_known: bool = True  # the team is in the teams feed
 
 
-@dataclass(frozen=True)
-class SyncProblem:
-    code: str
-    blocking: bool  # True: the chase cannot go on until it is put right
-    description: str
-
-
-def sync_problems(facts: SyncFacts) -> tuple[SyncProblem, ...]:
+def sync_problems(facts: SyncFacts) -> tuple[Found, ...]:
     if not facts.tracked:
         return ()
-    found: list[SyncProblem] = []
+    found: list[Found] = []
     if facts.legal_status is not None and not facts.sentenced:
-        found.append(
-            SyncProblem(
-                LEGAL_STATUS_NOT_TRACKED,
-                True,
-                f"the prison now records legal status {facts.legal_status}: no sentence to plan a release from",
-            )
-        )
+        found.append(Found(LEGAL_STATUS_NOT_TRACKED, f"the prison now records legal status {facts.legal_status}"))
     if facts.probation_outcome == "not-found":
-        found.append(SyncProblem(NOT_KNOWN_TO_PROBATION, False, "not known to probation (no nDelius case record)"))
+        found.append(Found(NOT_KNOWN_TO_PROBATION, "no nDelius case record for this prison number"))
     if facts.registration_problem:
-        found.append(SyncProblem(CONTRADICTORY_REGISTRATION, False, f"nDelius holds {facts.registration_problem}"))
+        found.append(Found(CONTRADICTORY_REGISTRATION, f"nDelius holds {facts.registration_problem}"))
     if facts.team_code and not facts.team_known:
-        found.append(
-            SyncProblem(TEAM_NOT_IN_FEED, False, f"the COM's team {facts.team_code} is not in the teams feed (no SPO)")
-        )
+        found.append(Found(TEAM_NOT_IN_TEAMS_FEED, f"the COM's team {facts.team_code} is not in the teams feed"))
     return tuple(found)

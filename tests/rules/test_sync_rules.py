@@ -118,7 +118,7 @@ def test_sync_problems_for_a_tracked_case():
         ("contradictory-mappa-registration", False),
         ("team-not-in-teams-feed", False),
     ]
-    assert "REMAND" in found[0].description and "N07T9" in found[3].description
+    assert "REMAND" in found[0].detail and "N07T9" in found[3].detail
 
 
 def test_no_problems_for_a_sound_case_or_one_not_tracked():
