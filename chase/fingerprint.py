@@ -16,17 +16,32 @@ from sqlalchemy.orm import Session
 
 from config.policy import PolicyBook
 from db.conflicts import insert_new
-from db.models import Allocation, AuditHead, CheckedNight, Establishment, MappaInformation, Pdu, Prisoner
+from db.models import (
+    Allocation,
+    AuditHead,
+    CheckedNight,
+    Establishment,
+    MappaInformation,
+    Pdu,
+    Prisoner,
+    ProbationCheck,
+    Team,
+)
 from db.types import utcnow
 
-FEEDS = (Establishment, Pdu, Prisoner, Allocation, MappaInformation)
+# Each table the decisions read, with the column that moves when a row changes. The sync's probation
+# checks are rewritten each night they are asked (asked_on), and they carry the sync's data problems.
+FEEDS = (
+    *((model, model.updated_at) for model in (Establishment, Pdu, Prisoner, Allocation, MappaInformation, Team)),
+    (ProbationCheck, ProbationCheck.asked_on),
+)
 
 
 def fingerprint(session: Session, night: date, book: PolicyBook, extra: str = "") -> str:
     """`extra`: anything else tonight's decisions read (which sources are stale, the allow-list)."""
     parts = [night.isoformat(), extra, repr(book.base), *(repr(book.for_establishment(c)) for c in book.establishments)]
-    for model in FEEDS:
-        count, latest = session.execute(select(func.count(), func.max(model.updated_at))).one()
+    for model, moved in FEEDS:
+        count, latest = session.execute(select(func.count(), func.max(moved))).one()
         parts.append(f"{model.__tablename__}:{count}:{latest}")
     head = session.get(AuditHead, 1)
     parts.append(f"audit:{head.seq}:{head.hash}" if head else "audit:none")
