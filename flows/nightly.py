@@ -13,7 +13,7 @@ from chase.night import NightReport, batches
 from config import runtime
 from flows.telling import deliver_and_tell, untold_reason
 from tasks.chase import BATCH_SIZE, check_batch, load_cases, mark_night_checked, night_unchanged, stale_sources
-from tasks.report import publish_night_report
+from tasks.report import announce_night_checked, publish_night_report
 
 
 def run_name() -> str:
@@ -34,7 +34,10 @@ def nightly_check(as_of: date | None = None, dry_run: bool = False):
     if told is not None:
         report.open_problems = told["open"]
     publish_night_report(report, delivery)
-    return verdict(report, delivery, told)
+    outcome = verdict(report, delivery, told)
+    if outcome is report and not dry_run:
+        announce_night_checked(night)
+    return outcome
 
 
 def check_night(night: date, actor: str, dry_run: bool = False, stale: dict | None = None) -> NightReport:

@@ -5,10 +5,13 @@ Prison numbers, steps, dates and counts only: the UI is widely visible, so no na
 
 from __future__ import annotations
 
+from datetime import date
+
 from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
+from prefect.runtime import deployment, flow_run
 
 from chase.night import NightReport
 from config import runtime
@@ -37,6 +40,27 @@ def publish_night_report(report: NightReport, delivery: dict | None = None) -> N
             resource={"prefect.resource.id": f"mappa.night.{report.night}"},
             payload={"count": report.closed[State.RELEASED_UNCONFIRMED]},
         )
+
+
+NIGHT_CHECKED = "mappa.night.checked"  # what the dead-man's switch (automations/) waits for
+
+
+def announce_night_checked(night: date) -> None:
+    """Tell the dead-man's switch a real night is done: a run of a deployment that completed.
+
+    Not a dry run, not an ad-hoc `mappa check` (no deployment): neither proves the schedule works.
+    Emitted last, once the verdict is known to be Completed.
+    """
+    if deployment.id is None:
+        return
+    emit_event(
+        event=NIGHT_CHECKED,
+        resource={"prefect.resource.id": f"mappa.night.{night}", "prefect.resource.name": f"night {night}"},
+        related=[
+            {"prefect.resource.id": f"prefect.deployment.{deployment.id}", "prefect.resource.role": "deployment"},
+            {"prefect.resource.id": f"prefect.flow-run.{flow_run.id}", "prefect.resource.role": "flow-run"},
+        ],
+    )
 
 
 def night_summary_markdown(report: NightReport, delivery: dict | None) -> str:

@@ -155,9 +155,17 @@ def tracker(prefect_server, tmp_path):
     return env
 
 
-def run_night(night: str, env: dict[str, str], deployment: str = "nightly-check/nightly", param: str = "as_of") -> dict:
-    """Queue a run of the deployment for `night`, let one worker pass execute it, return the run."""
-    created = run([str(BIN / "prefect"), "deployment", "run", deployment, "--param", f"{param}={night}"], env)
+def run_night(
+    night: str,
+    env: dict[str, str],
+    deployment: str = "nightly-check/nightly",
+    param: str = "as_of",
+    extra: tuple[str, ...] = (),
+) -> dict:
+    """Queue a run of the deployment for `night` (and `extra` NAME=VALUE parameters), let one worker pass
+    execute it, return the run."""
+    params = [arg for value in (f"{param}={night}", *extra) for arg in ("--param", value)]
+    created = run([str(BIN / "prefect"), "deployment", "run", deployment, *params], env)
     flow_run_id = RUN_ID.search(created.stdout).group(1)
     worker = subprocess.Popen(
         [str(BIN / "prefect"), "worker", "start", "--pool", "mappa-pool", "--run-once"],
@@ -258,3 +266,57 @@ def refused_feed_events(api: str, expected: set[str], wait: float = 20.0) -> set
             break
         time.sleep(0.5)
     return names
+
+
+SWITCH = ROOT / "automations" / "nightly-dead-mans-switch.yaml"
+WINDOW = 40  # seconds; the shipped switch waits 26 hours
+
+
+def test_the_dead_mans_switch_stays_quiet_after_a_scheduled_night_and_fires_without_one(
+    prefect_server, tracker, tmp_path
+):
+    """A Completed deployed night keeps the switch quiet through its window; after it, only a dry run of
+    the deployment and an ad-hoc `mappa check` happen, and it fires. (Prefect moves a proactive
+    trigger's window on when the expected event arrives, so the firing comes two to three windows
+    after the night: the wait allows five.)"""
+    switch = tmp_path / "switch.yaml"
+    switch.write_text(SWITCH.read_text().replace("within: 93600", f"within: {WINDOW}"))
+    env = prefect_server["env"]
+    applied = run([str(BIN / "python"), str(ROOT / "automations" / "apply.py"), str(switch)], env)
+    automation_id = applied.stdout.strip().rsplit(": ", 1)[1]
+    started = time.monotonic()
+
+    with SmtpSink() as sink:
+        night = run_night(NIGHT, tracker(sink.port))
+    assert night["state"]["type"] == "COMPLETED", night["state"]["message"]
+    time.sleep(max(0.0, started + WINDOW + 15 - time.monotonic()))  # the window, and the server's 5 s cadence
+    assert firings(prefect_server["api"], automation_id) == [], night_events(prefect_server["api"])
+
+    with SmtpSink() as sink:
+        worker_env = tracker(sink.port)
+        dry = run_night(NEXT_NIGHT, worker_env, extra=("dry_run=true",))
+        assert dry["state"]["type"] == "COMPLETED", dry["state"]["message"]
+        run([str(BIN / "mappa"), "check", "--as-of", NEXT_NIGHT], worker_env, timeout=180)
+    fired = firings(prefect_server["api"], automation_id, wait=started + 5 * WINDOW - time.monotonic())
+    assert len(fired) == 1, (fired, night_events(prefect_server["api"]))
+    checked = [name for name, _ in night_events(prefect_server["api"]) if name == "mappa.night.checked"]
+    assert len(checked) == 1  # the scheduled night's; neither the dry run nor the ad-hoc check announced one
+
+
+def firings(api: str, automation_id: str, wait: float = 0.0) -> list[str]:
+    """When the automation fired (its triggered events), polling up to `wait` seconds for one."""
+    deadline = time.monotonic() + max(wait, 0.0)
+    body = {"filter": {"event": {"name": ["prefect.automation.triggered"]}}}
+    while True:
+        events = httpx.post(f"{api}/events/filter", json=body, timeout=10).json()["events"]
+        fired = [e["occurred"] for e in events if e["resource"]["prefect.resource.id"].endswith(automation_id)]
+        if fired or time.monotonic() >= deadline:
+            return fired
+        time.sleep(1)
+
+
+def night_events(api: str) -> list[tuple[str, str]]:
+    body = {"filter": {"event": {"prefix": ["mappa.night", "prefect.automation"]}}}
+    return [
+        (e["event"], e["occurred"]) for e in httpx.post(f"{api}/events/filter", json=body, timeout=10).json()["events"]
+    ]
