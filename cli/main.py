@@ -54,6 +54,9 @@ def _quiet_prefect_defaults() -> None:
     os.environ.setdefault("PREFECT_HOME", str(home))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
+    # Without a server, the first flow run starts a temporary one and migrates its database (~20 s on
+    # a fresh home); Prefect gives up after 20 s, which a busy laptop misses. Wait longer instead.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     _make_home(os.environ["PREFECT_HOME"])
 
 
