@@ -99,7 +99,7 @@ def _notice_row(outcome: Outcome, night: date, actor: str) -> dict:
         "status": "pending",
         "to": list(notice.to),
         "cc": list(notice.cc),
-        "context": notice_context(outcome),
+        "context": notice_context(outcome).to_json(),
         "run": actor[:80],
         "attempts": 0,
     }

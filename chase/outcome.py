@@ -7,6 +7,7 @@ from datetime import date
 
 from chase.load import Snapshot
 from rules.decide import Decision
+from rules.notice_context import NoticeContext
 from rules.problems import Found
 from rules.steps import Step
 
@@ -65,23 +66,20 @@ def problem_rows(outcome: Outcome) -> list[dict]:
     ]
 
 
-def notice_context(outcome: Outcome) -> dict:
-    """A snapshot of why the notice was queued, kept with it so the e-mail says what the rules saw.
-
-    Names stay in the prisoners table: they are read at sending time, never copied here.
-    """
+def notice_context(outcome: Outcome) -> NoticeContext:
+    """A snapshot of why the notice was queued, kept with it so the e-mail says what the rules saw."""
     decision, plan, notice = outcome.decision, outcome.decision.plan, outcome.decision.notice
-    history = outcome.snapshot.history
-    iso = lambda value: value.isoformat() if value else None  # noqa: E731
-    return {
-        "key_date": iso(plan.key.date) if plan else None,
-        "key_source": plan.key.source if plan else None,
-        "planning_date": iso(plan.planning_date) if plan else None,
-        "missing": list(decision.missing),
-        "sent_before": [[h.step, iso(h.night)] for h in history.handled if not h.superseded],
-        "next_step": decision.next_step,
-        "next_step_date": iso(decision.next_step_date),
-        "substitutes": list(notice.substitutes) if notice else [],
-        "com": outcome.snapshot.facts.people.com if notice and notice.step == Step.REQUEST else None,
-        "allocate_com": bool(notice and notice.step == Step.REQUEST and not outcome.snapshot.facts.people.com),
-    }
+    request = notice is not None and notice.step == Step.REQUEST
+    com = outcome.snapshot.facts.people.com
+    return NoticeContext(
+        key_date=plan.key.date if plan else None,
+        key_source=plan.key.source if plan else None,
+        planning_date=plan.planning_date if plan else None,
+        missing=tuple(decision.missing),
+        sent_before=tuple((h.step, h.night) for h in outcome.snapshot.history.handled if not h.superseded),
+        next_step=decision.next_step,
+        next_step_date=decision.next_step_date,
+        substitutes=tuple(notice.substitutes) if notice else (),
+        com=com if request else None,
+        allocate_com=request and not com,
+    )

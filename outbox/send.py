@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 
 from sqlalchemy import Engine
 
@@ -27,6 +26,7 @@ from notifications.model import CaseItem, Delivery
 from notifications.transports import send_with_retry
 from outbox.claim import Claimed, claim
 from outbox.record import mark, roll_up
+from rules.notice_context import NoticeContext
 
 
 @dataclass
@@ -196,7 +196,7 @@ def _block(engine: Engine, members: list[Claimed], reason: str, report: Delivery
 
 
 def _delivery(c: Claimed) -> Delivery:
-    context = c.context or {}
+    context = NoticeContext.from_json(c.context)
     item = CaseItem(
         notice_key=c.key,
         step=c.step,
@@ -206,21 +206,15 @@ def _delivery(c: Claimed) -> Delivery:
         last_name=c.last_name,
         establishment_code=c.establishment_code or "",
         establishment_name=c.establishment_name,
-        key_date=_day(context.get("key_date")),
-        key_date_source=context.get("key_source"),
-        planning_date=_day(context.get("planning_date")),
-        missing=tuple(context.get("missing") or ()),
-        sent_before=tuple((step, _day(night)) for step, night in context.get("sent_before") or ()),
-        next_step=context.get("next_step"),
-        next_step_date=_day(context.get("next_step_date")),
-        substitutes=tuple(context.get("substitutes") or ()),
-        allocate_com=bool(context.get("allocate_com")),
+        key_date=context.key_date,
+        key_date_source=context.key_source,
+        planning_date=context.planning_date,
+        missing=context.missing,
+        sent_before=context.sent_before,
+        next_step=context.next_step,
+        next_step_date=context.next_step_date,
+        substitutes=context.substitutes,
+        allocate_com=context.allocate_com,
         night=c.night,
     )
     return Delivery(c.delivery_id, c.address, c.omu_mailbox, item)
-
-
-def _day(value) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(value)

@@ -16,6 +16,7 @@ from typing import Any
 
 from rules.case import CaseFacts, Handled, History
 from rules.night import Decision
+from rules.notice_context import NoticeContext
 from rules.steps import REQUEST
 
 
@@ -42,7 +43,7 @@ def after(history: History, decision: Decision, facts: CaseFacts, night: date) -
 
 def stored_context(handled: Handled) -> dict[str, Any]:
     """What of a `Handled` the outbox row keeps in its context, beyond step, night, key and addresses."""
-    return {"com": handled.com} if handled.step == REQUEST else {}
+    return NoticeContext(com=handled.com).to_json() if handled.step == REQUEST else {}
 
 
 def handled_from(step: str, night: date, key: str, status: str, to: Any, context: dict[str, Any] | None) -> Handled:
@@ -53,5 +54,5 @@ def handled_from(step: str, night: date, key: str, status: str, to: Any, context
         key=key,
         superseded=status == "superseded",
         to=tuple(to or ()),
-        com=(context or {}).get("com") if step == REQUEST else None,
+        com=NoticeContext.from_json(context).com if step == REQUEST else None,
     )
