@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from sqlalchemy import and_, case, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -70,27 +70,44 @@ def still_open():
     return or_(Case.prison_number.is_(None), Case.closed_state.is_(None), Case.next_step.is_not(None))
 
 
-def case_columns(pdu):
-    return (
-        Prisoner.prison_number,
-        Prisoner.establishment_code,
-        Prisoner.sentence_type,
-        Prisoner.released_on,
-        *(getattr(Prisoner, name) for name in DATES),
-        Allocation.com_email,
-        Allocation.spo_email,
-        pdu.mailbox.label("pdu_mailbox"),
-        pdu.head_email.label("head_of_pdu"),
-        pdu.mappa_coordinator_email.label("mappa_coordinator"),
-        Establishment.omu_mailbox,
-        Establishment.head_of_omu_email,
-        MappaInformation.category,
-        MappaInformation.level,
-        MappaInformation.meeting_date,
-        MappaInformation.not_eligible,
-        Case.prison_number.label("case_key"),
-        *(getattr(Case, name).label(f"case_{name}") for name in STORED),
-    )
+def case_column_groups(pdu) -> dict[str, tuple]:
+    """The columns of a case row, in groups; a row's positions are derived from these (see `_AT`)."""
+    people = {  # People's fields, in People's order
+        "com": Allocation.com_email,
+        "spo": Allocation.spo_email,
+        "pdu_mailbox": pdu.mailbox.label("pdu_mailbox"),
+        "head_of_pdu": pdu.head_email.label("head_of_pdu"),
+        "mappa_coordinator": pdu.mappa_coordinator_email.label("mappa_coordinator"),
+        "omu_mailbox": Establishment.omu_mailbox,
+        "head_of_omu": Establishment.head_of_omu_email,
+    }
+    if tuple(people) != tuple(f.name for f in fields(People)):
+        raise RuntimeError("People's fields and the case row's people columns disagree")
+    return {
+        "identity": (Prisoner.prison_number, Prisoner.establishment_code, Prisoner.sentence_type, Prisoner.released_on),
+        "dates": tuple(getattr(Prisoner, name) for name in DATES),
+        "people": tuple(people.values()),
+        "information": (
+            MappaInformation.category,
+            MappaInformation.level,
+            MappaInformation.meeting_date,
+            MappaInformation.not_eligible,
+        ),
+        "case_key": (Case.prison_number.label("case_key"),),
+        "stored": tuple(getattr(Case, name).label(f"case_{name}") for name in STORED),
+    }
+
+
+def case_columns(pdu) -> tuple:
+    return tuple(column for group in case_column_groups(pdu).values() for column in group)
+
+
+def _positions(groups: dict[str, tuple]) -> dict[str, slice]:
+    positions, start = {}, 0
+    for name, columns in groups.items():
+        positions[name] = slice(start, start + len(columns))
+        start += len(columns)
+    return positions
 
 
 def case_rows(
@@ -118,17 +135,15 @@ def case_rows(
     return [tuple(row) for row in session.execute(statement)]
 
 
-# Positions in a case row (case_columns order). Tuples sliced by position cost a
+# Positions in a case row, derived from its column groups. Tuples sliced by position cost a
 # fraction of named attribute lookups on SQLAlchemy rows, tens of thousands a night.
-_DATES = slice(4, 4 + len(DATES))
-_PEOPLE = slice(12, 19)
-_INFO = slice(19, 23)
-_CASE_KEY = 23
-_STORED = slice(24, 24 + len(STORED))
+_AT = _positions(case_column_groups(aliased(Pdu)))
+_IDENTITY, _DATES, _PEOPLE, _INFO = _AT["identity"], _AT["dates"], _AT["people"], _AT["information"]
+_CASE_KEY, _STORED = _AT["case_key"].start, _AT["stored"]
 
 
 def facts_of(row: tuple) -> CaseFacts:
-    prison_number, establishment_code, sentence_type, released_on = row[:4]
+    prison_number, establishment_code, sentence_type, released_on = row[_IDENTITY]
     category, level, meeting_date, not_eligible = row[_INFO]
     return CaseFacts(
         prison_number,

@@ -73,14 +73,15 @@ class Night:
         if notice:
             sent.append((self.today, step_rank(notice.step), notice.step))
         return Decision(
-            state,
-            plan,
-            notice,
-            superseded,
-            closes,
-            self.missing,
-            tuple(dict.fromkeys(problems)),
-            max(sent)[2] if sent else None,
-            *next_step,
-            self.since,
+            state=state,
+            plan=plan,
+            notice=notice,
+            superseded=superseded,
+            closes=closes,
+            missing=self.missing,
+            problems=tuple(dict.fromkeys(problems)),
+            last_step=max(sent)[2] if sent else None,
+            next_step=next_step[0],
+            next_step_date=next_step[1],
+            tracked_since=self.since,
         )

@@ -17,7 +17,7 @@ from typing import Any
 
 from rules.addresses import address as resolve
 from rules.case import CaseFacts
-from rules.steps import Step
+from rules.states import CLOSED_STATES, State
 
 
 @dataclass(frozen=True)
@@ -222,8 +222,8 @@ def merged(*groups: Iterable[Found]) -> tuple[Found, ...]:
 
 def blocked(decision: Any, problems: tuple[Found, ...]) -> Any:
     """A blocking problem stops the chase tonight: nothing is queued or superseded; a closing stands."""
-    if decision.closes or decision.state in ("complete", "not-eligible", Step.RELEASED_UNCONFIRMED, "closed"):
+    if decision.closes or decision.state in CLOSED_STATES:
         return decision
     if not any(p.blocking for p in problems):
         return decision
-    return replace(decision, state="data-problem", notice=None, superseded=(), next_step=None, next_step_date=None)
+    return replace(decision, state=State.DATA_PROBLEM, notice=None, superseded=(), next_step=None, next_step_date=None)
