@@ -16,7 +16,8 @@ from prefect.runtime import flow_run
 from prefect.states import Completed, Failed
 
 from config import runtime
-from tasks.dropfolder import find_feeds, ignored_files, import_file, imports_summary_markdown
+from feeds.dropfolder import find_feeds, ignored_files, imports_summary_markdown
+from tasks.dropfolder import import_file
 
 
 def run_name() -> str:
