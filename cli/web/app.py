@@ -181,7 +181,8 @@ def create_app(settings: Settings, host: str = "127.0.0.1", clock: Callable[[], 
             receipt = _receipt(number, who.identity, form, today())
             missing = data.record(engine, receipt, today())
         except ReceiptError as error:
-            return render(request, "record.html", who, 400, number=number, form=form, error=str(error), missing=None)
+            reason = in_words(str(error))
+            return render(request, "record.html", who, 400, number=number, form=form, error=reason, missing=None)
         data.log_access(engine, who.identity, "record", number)
         return render(request, "recorded.html", who, number=number, missing=missing)
 
@@ -234,6 +235,13 @@ def create_app(settings: Settings, host: str = "127.0.0.1", clock: Callable[[], 
     ]
     handlers = {SignInNeeded: sign_in_needed, Forbidden: forbidden, HTTPException: http_error}
     return Starlette(routes=routes, middleware=middleware, exception_handlers=handlers)  # type: ignore[arg-type]
+
+
+def in_words(reason: str) -> str:
+    """`mappa record`'s reasons name its options; on the page they name the form's fields."""
+    for option, field in (("--meeting-date", "the meeting date"), ("--not-eligible", "not eligible"), ("--on", "when")):
+        reason = reason.replace(option, field)
+    return reason.replace("--by", "your sign-in name").replace("--", "")
 
 
 def _quote(path: str) -> str:
