@@ -116,8 +116,22 @@ def seed(engine) -> None:
     b.prisoner(engine, "C3456DE", crd=date(2027, 7, 7), establishment="LEI", first_name="Leo", last_name="Leeds")
 
 
+def first_night(engine) -> None:
+    """The caseload reads the case rows the nightly check stores: run tonight's check once, as production would.
+
+    In a thread of its own: Playwright's sync API runs an event loop in this one, and Prefect would
+    then hand back coroutines."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from flows.nightly import nightly_check
+
+    with ThreadPoolExecutor(1) as pool:
+        state = pool.submit(nightly_check, return_state=True).result()
+    assert state.is_completed(), state.message
+
+
 @pytest.fixture
-def site(mappa_env, identity_provider, tmp_path, monkeypatch):
+def site(mappa_env, identity_provider, prefect_api, tmp_path, monkeypatch):
     access = tmp_path / "access.toml"
     access.write_text(ACCESS)
     secret = tmp_path / "secret"
@@ -134,6 +148,7 @@ def site(mappa_env, identity_provider, tmp_path, monkeypatch):
     get_settings.cache_clear()
     engine = make_engine(mappa_env)
     seed(engine)
+    first_night(engine)
     from cli.web.app import create_app
 
     clock = Clock()
