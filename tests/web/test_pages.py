@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -12,8 +12,9 @@ from sqlalchemy import select
 from config import runtime
 from db.models import MappaInformation, WebAccess
 from db.session import session_factory
+from tests.support import builders as b
 from tests.support.cli import mappa
-from tests.web.conftest import IDLE_MINUTES
+from tests.web.conftest import IDLE_MINUTES, first_night
 
 
 def outside_the_browsers_event_loop(function, *args):
@@ -192,3 +193,19 @@ def test_problems_and_the_access_log(site, sign_in):
     admin = sign_in("admin", "/cases/C3456DE")
     admin.goto(site.url + "/access-log")
     assert "ada.admin@justice.gov.uk" in admin.locator("tbody").inner_text()
+
+
+def test_the_caseload_shows_50_to_a_page_and_filters_by_state(site, sign_in):
+    for n in range(55):
+        b.prisoner(site.engine, f"D{n:04d}EF", crd=date(2027, 10, 1) + timedelta(days=n))
+    first_night(site.engine)
+    page = sign_in("viewer")
+    assert "57 open cases" in page.inner_text("main")
+    assert page.locator("tbody tr").count() == 50
+    page.get_by_role("link", name="Next").click()
+    assert page.locator("tbody tr td:first-child").all_inner_texts()[-1] == "D0054EF"
+    assert page.locator("tbody tr").count() == 7
+    page.goto(site.url + "/?state=overdue")
+    assert page.locator("tbody tr").count() == 0
+    page.goto(site.url + "/?due_within_weeks=lots")
+    assert "Weeks must be a whole number from 0 to 104" in page.inner_text("main")
