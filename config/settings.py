@@ -70,6 +70,27 @@ class Settings(BaseSettings):
     hmpps_retries: int = Field(4, ge=0, le=10, description="Retries of one call on 5xx, 429 and timeouts")
     hmpps_backoff: float = Field(0.5, ge=0, le=60, description="Seconds before the first retry of a call; doubles")
     hmpps_task_retry_delay: float = Field(60.0, ge=0, le=3600, description="Seconds before a failed prison is retried")
+    # The web pages for OMU staff (cli/web): single sign-on through OpenID Connect, who may do what, sessions.
+    oidc_issuer: str | None = Field(None, description="OpenID provider issuer URL; discovery at /.well-known/...")
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = None
+    oidc_client_secret_file: Path | None = None
+    oidc_email_claim: str = Field("email", min_length=1, description="ID token claim matched against [[user]] email")
+    oidc_groups_claim: str = Field("groups", min_length=1, description="ID token claim matched against [[group]]")
+    web_access_file: Path | None = Field(None, description="TOML file of [[user]] and [[group]] access rules")
+    web_secret_key: SecretStr | None = None
+    web_secret_key_file: Path | None = None
+    web_idle_minutes: int = Field(480, ge=1, le=7 * 24 * 60, description="Minutes idle before signing in again")
+
+    @model_validator(mode="after")
+    def check_web(self) -> Settings:
+        for name in ("oidc_client_secret", "web_secret_key"):
+            if getattr(self, name) is not None and getattr(self, f"{name}_file") is not None:
+                raise ValueError(f"set MAPPA_{name.upper()} or MAPPA_{name.upper()}_FILE, not both")
+            path = getattr(self, f"{name}_file")
+            if path is not None and not path.is_file():
+                raise ValueError(f"MAPPA_{name.upper()}_FILE {path} is not a readable file")
+        return self
 
     @field_validator("allowed_recipient_domains", mode="before")
     @classmethod
@@ -151,3 +172,12 @@ def load_settings(**overrides: object) -> Settings:
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return load_settings()
+
+
+def web_secret(settings: Settings, name: str) -> str | None:
+    """`oidc_client_secret` or `web_secret_key`, read at the moment of use so it never sits in a log line."""
+    path = getattr(settings, f"{name}_file")
+    if path is not None:
+        return path.read_text().strip()
+    value = getattr(settings, name)
+    return value.get_secret_value() if value else None

@@ -285,3 +285,18 @@ class ProbationCheck(Base):
     asked_on: Mapped[date] = mapped_column(Date)  # the night (--as-of) of the last answer
     outcome: Mapped[str] = mapped_column(String(20))  # "found" or "not-found" (404 case record)
     registration_problem: Mapped[str | None] = mapped_column(Text)  # a MAPPA registration that contradicts itself
+
+
+class WebAccess(Base):
+    """Who looked at whom on the web pages, and each download: append-only, apart from the audit chain.
+
+    The nightly run holds the audit chain's head for minutes; a page view must never wait for it.
+    """
+
+    __tablename__ = "web_access_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(40))
+    prison_number: Mapped[str | None] = mapped_column(String(7), index=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -1,0 +1,315 @@
+"""The ASGI app: `create_app(settings)` builds it; `mappa web` serves it with uvicorn."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from urllib.parse import quote
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from config import runtime
+from config.settings import LOOPBACK_HOSTS, Settings, web_secret
+from db.session import engine_for
+from feeds.record import Receipt, ReceiptError
+from feeds.values import parse_date, parse_prison_number
+
+from . import data
+from .access import load_access
+from .auth import Forbidden, Person, SignInNeeded, current_person, oidc_client, person_from_claims, safe_next, sign_in
+from .navigation import NAVIGATION
+from .security import SecurityHeaders, csrf_ok, csrf_token
+
+HERE = Path(__file__).parent
+CSV_COLUMNS = ("prison_number", "name", "establishment_code", "state", "planning_date", "next_step", "next_step_date")
+
+
+class WebSettingsError(ValueError):
+    """A setting the web pages need is missing; the message names it."""
+
+
+def required(settings: Settings) -> None:
+    missing = [
+        name
+        for name, value in (
+            ("MAPPA_OIDC_ISSUER", settings.oidc_issuer),
+            ("MAPPA_OIDC_CLIENT_ID", settings.oidc_client_id),
+            ("MAPPA_WEB_ACCESS_FILE", settings.web_access_file),
+            ("MAPPA_WEB_SECRET_KEY (or _FILE)", web_secret(settings, "web_secret_key")),
+        )
+        if not value
+    ]
+    if missing:
+        raise WebSettingsError(f"mappa web needs {', '.join(missing)} (see docs/operations.md)")
+
+
+def templates() -> Jinja2Templates:
+    env = Environment(
+        loader=ChoiceLoader(
+            [
+                FileSystemLoader(HERE / "templates"),
+                PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+            ]
+        ),
+        autoescape=True,  # GOV.UK Frontend's macros test optional values, so not StrictUndefined
+    )
+    env.filters["day"] = lambda value: value.strftime("%-d %b %Y") if isinstance(value, date) else (value or "")
+    env.filters["label"] = lambda value: str(value or "").replace("-", " ").replace("_", " ").capitalize()
+    return Jinja2Templates(env=env)
+
+
+def create_app(settings: Settings, host: str = "127.0.0.1", clock: Callable[[], float] = time.time) -> Starlette:
+    required(settings)
+    assert settings.web_access_file is not None
+    rules = load_access(settings.web_access_file)  # a bad file stops the start, with its line and reason
+    oauth = oidc_client(settings)
+    pages = templates()
+    idle = settings.web_idle_minutes * 60
+    engine = engine_for(settings.database)
+
+    def today() -> date:
+        return runtime.london_today()
+
+    def person(request: Request, role: str = "viewer") -> Person:
+        who = current_person(request, idle, clock)
+        if not who.grant.may(role):
+            raise Forbidden
+        return who
+
+    def render(request: Request, name: str, who: Person | None, status: int = 200, **context) -> HTMLResponse:
+        links = [link for link in NAVIGATION if who is not None and who.grant.may(link.role)]
+        context |= {
+            "cspNonce": request.state.nonce,
+            "who": who,
+            "navigation": links,
+            "path": request.url.path,
+            "csrf": csrf_token(request),
+        }
+        return pages.TemplateResponse(request, name, context, status_code=status)
+
+    async def health(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def login(request: Request) -> Response:
+        request.session["next"] = safe_next(request.query_params.get("next"))
+        return await oauth.idp.authorize_redirect(request, str(request.url_for("callback")))
+
+    async def callback(request: Request) -> Response:
+        token = await oauth.idp.authorize_access_token(request)
+        claims = dict(token.get("userinfo") or {})
+        wanted = safe_next(request.session.get("next"))
+        who = person_from_claims(claims, settings, rules)
+        if who is None:
+            request.session.clear()
+            return render(
+                request, "forbidden.html", None, 403, reason="You are not on the list of people who may use it."
+            )
+        sign_in(request, who, clock)
+        return RedirectResponse(wanted, status_code=303)
+
+    async def logout(request: Request) -> Response:
+        form = await request.form()
+        if not csrf_ok(request, form.get("csrf_token")):
+            return render(request, "forbidden.html", None, 403, reason="The form had expired. Go back and try again.")
+        request.session.clear()
+        return render(request, "signed_out.html", None)
+
+    async def caseload(request: Request) -> Response:
+        who = person(request)
+        filters, errors = _filters(request)
+        if request.query_params.get("format") == "csv":
+            rows, total = data.caseload(engine, who.grant, today(), filters)
+            data.log_access(engine, who.identity, "caseload-download", rows=total, state=filters.state)
+            return _csv(rows)
+        page = _page(request)
+        rows, total = data.caseload(engine, who.grant, today(), filters, page)
+        pages = max(1, -(-total // data.PAGE_SIZE))
+        if page > pages:
+            rows, page = data.caseload(engine, who.grant, today(), filters, pages)[0], pages
+        return render(
+            request,
+            "caseload.html",
+            who,
+            rows=rows,
+            total=total,
+            page=page,
+            pages=pages,
+            filters=filters,
+            errors=errors,
+            states=data.OPEN_STATES,
+            query=request.url.query,
+        )
+
+    def held(request: Request, who: Person) -> str:
+        try:
+            number = parse_prison_number(request.path_params["prison_number"])
+        except ValueError:
+            raise HTTPException(404) from None
+        if data.held_establishment(engine, who.grant, number) is None:
+            raise HTTPException(404)  # the same answer as for a number that does not exist
+        return number
+
+    async def case(request: Request) -> Response:
+        who = person(request)
+        number = held(request, who)
+        record = data.case_record(engine, who.grant, number, today())
+        if record is None:
+            raise HTTPException(404)
+        data.log_access(engine, who.identity, "case-view", number)
+        return render(request, "case.html", who, case=record, may_record=who.grant.may("recorder"))
+
+    async def record_form(request: Request) -> Response:
+        who = person(request, "recorder")
+        number = held(request, who)
+        if request.method == "GET":
+            return render(request, "record.html", who, number=number, form={}, error=None, missing=None)
+        form = dict(await request.form())
+        if not csrf_ok(request, form.get("csrf_token")):
+            return render(request, "forbidden.html", who, 403, reason="The form had expired. Go back and try again.")
+        try:
+            receipt = _receipt(number, who.identity, form, today())
+            missing = data.record(engine, receipt, today())
+        except ReceiptError as error:
+            reason = in_words(str(error))
+            return render(request, "record.html", who, 400, number=number, form=form, error=reason, missing=None)
+        data.log_access(engine, who.identity, "record", number)
+        return render(request, "recorded.html", who, number=number, missing=missing)
+
+    async def problems(request: Request) -> Response:
+        who = person(request)
+        return render(request, "problems.html", who, problems=data.problems(engine, who.grant))
+
+    async def access_log(request: Request) -> Response:
+        who = person(request, "admin")
+        return render(request, "access_log.html", who, entries=data.access_log(engine))
+
+    async def sign_in_needed(request: Request, exc: Exception) -> Response:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/auth/login?next={_quote(target)}", status_code=303)
+
+    async def forbidden(request: Request, exc: Exception) -> Response:
+        return render(request, "forbidden.html", None, 403, reason="Your role does not allow this.")
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        status = getattr(exc, "status_code", 500)
+        if status == 404:
+            return render(request, "not_found.html", None, 404)
+        return PlainTextResponse(str(getattr(exc, "detail", "")), status_code=status)
+
+    routes = [
+        Route("/health", health),
+        Route("/auth/login", login),
+        Route("/auth/callback", callback, name="callback"),
+        Route("/auth/logout", logout, methods=["POST"]),
+        Route("/", caseload),
+        Route("/cases/{prison_number}", case),
+        Route("/cases/{prison_number}/record", record_form, methods=["GET", "POST"]),
+        Route("/problems", problems),
+        # The compliance report joins here when merged: Route("/reports", ...), and a Link in navigation.py.
+        Route("/access-log", access_log),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    secret = web_secret(settings, "web_secret_key")
+    assert secret is not None
+    middleware = [
+        Middleware(SecurityHeaders),
+        Middleware(
+            SessionMiddleware,
+            secret_key=secret,
+            session_cookie="mappa_session",
+            max_age=idle,
+            same_site="lax",
+            https_only=host not in LOOPBACK_HOSTS,
+        ),
+    ]
+    handlers = {SignInNeeded: sign_in_needed, Forbidden: forbidden, HTTPException: http_error}
+    return Starlette(routes=routes, middleware=middleware, exception_handlers=handlers)  # type: ignore[arg-type]
+
+
+def in_words(reason: str) -> str:
+    """`mappa record`'s reasons name its options; on the page they name the form's fields."""
+    for option, field in (("--meeting-date", "the meeting date"), ("--not-eligible", "not eligible"), ("--on", "when")):
+        reason = reason.replace(option, field)
+    return reason.replace("--by", "your sign-in name").replace("--", "")
+
+
+def _quote(path: str) -> str:
+    return quote(path, safe="")
+
+
+def _filters(request: Request) -> tuple[data.Filters, list[str]]:
+    state = request.query_params.get("state") or None
+    weeks_text = (request.query_params.get("due_within_weeks") or "").strip()
+    errors = []
+    if state is not None and state not in data.OPEN_STATES:
+        errors.append("Choose a state from the list")
+        state = None
+    weeks = None
+    if weeks_text:
+        if weeks_text.isdigit() and 0 <= int(weeks_text) <= 104:
+            weeks = int(weeks_text)
+        else:
+            errors.append("Weeks must be a whole number from 0 to 104")
+    return data.Filters(state, weeks), errors
+
+
+def _page(request: Request) -> int:
+    text = request.query_params.get("page", "1")
+    return max(int(text), 1) if text.isdigit() and len(text) < 7 else 1
+
+
+def _csv(rows: list[dict]) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in CSV_COLUMNS])
+    headers = {"Content-Disposition": 'attachment; filename="caseload.csv"'}
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text  # never a formula in a spreadsheet
+
+
+def _receipt(number: str, actor: str, form: dict, today: date) -> Receipt:
+    def whole(name: str, low: int, high: int) -> int | None:
+        text = str(form.get(name) or "").strip()
+        if not text:
+            return None
+        if not text.isdigit() or not low <= int(text) <= high:
+            raise ReceiptError(f"{name.replace('_', ' ')} must be a number from {low} to {high}")
+        return int(text)
+
+    def day(name: str) -> date | None:
+        text = str(form.get(name) or "").strip()
+        try:
+            return parse_date(text) if text else None
+        except ValueError as error:
+            raise ReceiptError(f"{name.replace('_', ' ')}: {error}") from None
+
+    on = day("on") or today
+    meeting = day("meeting_date")
+    return Receipt(
+        number,
+        actor,
+        on,
+        whole("category", 1, 4),
+        whole("level", 0, 3),
+        meeting,
+        form.get("not_eligible") == "yes",
+    )
