@@ -10,6 +10,7 @@ from prefect.events import emit_event
 
 from config import runtime
 from db.types import utcnow
+from notifications.failures import DeliveryError
 from notifications.transports import make_transport
 from outbox.refresh import refresh
 from outbox.send import DeliveryReport, Mailer, deliver
@@ -86,7 +87,11 @@ def refresh_statuses(actor: str, transport=None) -> dict | None:
 
 @task(name="refresh-delivery-statuses", cache_policy=NO_CACHE)
 def refresh_delivery_statuses(actor: str) -> dict | None:
-    found = refresh_statuses(actor)
+    try:
+        found = refresh_statuses(actor)
+    except DeliveryError as error:  # Notify unreachable: tonight's sending still goes; asked again next night
+        get_run_logger().warning("notify statuses not refreshed: %s", error.summary)
+        return None
     if found is not None:
         get_run_logger().info("notify statuses: %s", found["summary"])
     return found

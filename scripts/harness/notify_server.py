@@ -110,9 +110,9 @@ class Notify:
             ids = [n["id"] for n in found]
             older = query["older_than"][0]
             found = found[ids.index(older) + 1 :] if older in ids else []
-        page, rest = found[:250], found[250:]
+        page = found[:250]
         links: dict[str, str] = {"current": "/v2/notifications"}
-        if rest:
+        if page:  # as Notify does: a next link after every non-empty page, until a page comes back empty
             links["next"] = f"/v2/notifications?older_than={page[-1]['id']}"
         return {"notifications": [self._public(n) for n in page], "links": links}
 
