@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
 from sqlalchemy import select
 
 from config.settings import get_settings
 from db.models import Delivery
 from db.session import session_factory
 from flows.nightly import nightly_check
-from scripts.harness.notify_server import API_KEY
+from flows.simulate import simulate_nights
+from scripts.harness.notify_server import API_KEY, SECRET
 from tests.notify.conftest import TEMPLATE
 from tests.support import builders as b
 
@@ -47,7 +50,13 @@ def escalate(engine) -> None:
         assert state.is_completed(), state.message
 
 
-def test_a_bounced_escalation_goes_to_the_pdu_mailbox_and_the_omu_is_told(notify_env, notify_server):
+def logs_of(flow_run_id) -> list[str]:
+    with get_client(sync_client=True) as client:
+        logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id])))
+    return [log.message for log in logs]
+
+
+def test_a_bounced_escalation_goes_to_the_pdu_mailbox_and_the_omu_is_told(notify_env, notify_server, read_artifacts):
     escalate(notify_env)
     escalation = sent_to(notify_server, "spo.one@justice.gov.uk")
     assert [p["personalisation"]["notices"] for p in escalation] == ["A1234BC/escalation-1"]
@@ -72,7 +81,23 @@ def test_a_bounced_escalation_goes_to_the_pdu_mailbox_and_the_omu_is_told(notify
     assert spo.status == "bounced" and spo.notify_status == "permanent-failure" and spo.rerouted
     assert all(d.notify_status == "delivered" for d in copies(notify_env) if d.id < spo.id)
 
+    run_id = state.state_details.flow_run_id
+    visible = " ".join(logs_of(run_id) + [str(a.data) for a in read_artifacts(run_id).values()])
+    assert "notify statuses: " in visible  # the night began by asking Notify
+    assert SECRET not in visible and API_KEY not in visible
+    assert not [name for name in NAMES if name in visible]
+
     state = nightly_check(as_of=date(2027, 4, 22), return_state=True)  # once: no second re-addressing
     assert len(sent_to(notify_server, "pdu.n07dur@justice.gov.uk")) == len(rerouted)
     payloads = [p["reference"] + p["personalisation"]["subject"] for p in notify_server.notify.payloads]
     assert not [name for name in NAMES if any(name in text for text in payloads)]
+
+
+def test_each_simulated_night_first_asks_notify(notify_env, notify_server):
+    def all_delivered(report) -> None:  # between nights, Notify delivers everything sent so far
+        for notification in notify_server.notify.notifications.values():
+            notification["status"] = "delivered"
+
+    state = simulate_nights(date(2027, 3, 15), date(2027, 3, 16), progress=all_delivered, return_state=True)
+    assert state.is_completed(), state.message
+    assert copies(notify_env) and {d.notify_status for d in copies(notify_env)} == {"delivered"}
