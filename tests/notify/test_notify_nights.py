@@ -101,3 +101,15 @@ def test_each_simulated_night_first_asks_notify(notify_env, notify_server):
     state = simulate_nights(date(2027, 3, 15), date(2027, 3, 16), progress=all_delivered, return_state=True)
     assert state.is_completed(), state.message
     assert copies(notify_env) and {d.notify_status for d in copies(notify_env)} == {"delivered"}
+
+
+def test_a_refused_key_ends_the_night_failed_saying_what_to_fix(notify_env, notify_server):
+    notify_server.notify.script = [403]
+    state = nightly_check(as_of=date(2027, 3, 15), return_state=True)
+    assert state.is_failed()
+    assert "set MAPPA_NOTIFY_API_KEY to a live key" in state.message and "\n" not in state.message
+    assert SECRET not in state.message
+    assert {d.status for d in copies(notify_env)} == {"pending"}  # nothing marked failed
+    state = nightly_check(as_of=date(2027, 3, 16), return_state=True)  # key put right: all goes, once
+    assert state.is_completed(), state.message
+    assert len(notify_server.notify.notifications) == 2
