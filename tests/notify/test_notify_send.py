@@ -165,3 +165,23 @@ def test_the_api_key_is_never_in_any_output(two_cases, notify_server, caplog, ca
     for text in texts:
         assert SECRET not in text and API_KEY not in text
     assert not any(name in caplog.text for name in NAMES)
+
+
+def test_the_policy_gives_the_reply_to_id_and_a_steps_own_template(two_cases, notify_server, tmp_path):
+    from config.policy import load_policy
+    from config.settings import load_settings
+    from notifications.transports import make_transport
+
+    policy = tmp_path / "policy.toml"
+    policy.write_text(
+        "[establishments.DMI.notify]\n"
+        'reply_to_id = "8e222534-7f05-4972-86e3-17c5d9f894e2"\n'
+        'template_ids = { request = "0b6b4f4e-0000-4000-8000-00000000000a" }\n'
+    )
+    settings = load_settings(
+        mail_transport="notify", notify_api_key=API_KEY, notify_template_id=TEMPLATE, notify_base_url=notify_server.url
+    )
+    transport = make_transport(settings, load_policy(policy))
+    deliver(mailer_for(two_cases, transport), "run-1")
+    assert {p["template_id"] for p in notify_server.notify.payloads} == {"0b6b4f4e-0000-4000-8000-00000000000a"}
+    assert {p["email_reply_to_id"] for p in notify_server.notify.payloads} == {"8e222534-7f05-4972-86e3-17c5d9f894e2"}
