@@ -37,7 +37,7 @@ class DigestResult:
 
 
 def undelivered(engine: Engine) -> list[dict]:
-    """Copies of e-mails that failed for good or were held (blocked), not yet re-addressed."""
+    """Copies of e-mails that failed for good, bounced (GOV.UK Notify) or were held (blocked), not yet re-addressed."""
     statement = (
         select(
             Delivery.id,
@@ -51,7 +51,7 @@ def undelivered(engine: Engine) -> list[dict]:
             Notice.night,
         )
         .join(Notice, Notice.id == Delivery.notice_id)
-        .where(Delivery.status.in_(("failed", "blocked")), Notice.kind != KIND)
+        .where(Delivery.status.in_(("failed", "blocked", "bounced")), Notice.kind != KIND)
         .order_by(Delivery.id)
     )
     with session_factory(engine)() as session:
@@ -138,7 +138,9 @@ def _context(engine: Engine, group: str, night: date, items: dict, policy, name:
         _section("New problems", "Found since the last digest.", [_line(p) for p in new]),
         _section("Fixed since the last digest", "", [_line(row, fixed=True) for row in fixed]),
         _section(
-            "E-mails not delivered", "Failed for good or held as not allowed.", [_failure(r) for r in fresh_failures]
+            "E-mails not delivered",
+            "Failed for good, bounced, or held as not allowed.",
+            [_failure(r) for r in fresh_failures],
         ),
         _section("Still open (weekly reminder)", "", [_line(p) for p in still_open]),
     ]

@@ -14,7 +14,7 @@ from chase.night import decide_cases, load_cases
 from chase.outcome import Outcome, plan_fields, problem_rows
 from chase.problems import known_for, now_utc, stale_establishments
 from config.policy import PolicyBook
-from db.models import Notice
+from db.models import Delivery, Notice
 from db.session import session_factory
 from rules.calendar import WorkingCalendar
 
@@ -86,6 +86,23 @@ def notices_of(engine: Engine, prison_number: str) -> list[dict]:
                 "message_id": n.message_id,
                 "reason": n.reason,
                 "last_error": n.last_error,
+                "deliveries": _deliveries_of(session, n.id),
             }
             for n in rows
         ]
+
+
+def _deliveries_of(session, notice_id: int) -> list[dict]:
+    """Each copy: where it went and what became of it (Notify's status when sent through GOV.UK Notify)."""
+    rows = session.scalars(select(Delivery).where(Delivery.notice_id == notice_id).order_by(Delivery.id))
+    return [
+        {
+            "address": d.address,
+            "role": d.role,
+            "status": d.status,
+            "notify_status": d.notify_status,
+            "sent_at": d.sent_at,
+            "last_error": d.last_error,
+        }
+        for d in rows
+    ]

@@ -37,6 +37,7 @@ COMMAND_MODULES = ["cli.setup", "cli.feeds", "cli.views", "cli.chase", "cli.audi
 COMMAND_MODULES += ["cli.problems"]
 COMMAND_MODULES += ["cli.sync"]
 COMMAND_MODULES += ["cli.web_command"]
+COMMAND_MODULES += ["cli.deliveries"]
 
 
 def _register_commands() -> None:

@@ -128,6 +128,9 @@ def _print_case(record: dict) -> None:
     print("notices:")
     for n in record["notices"]:
         print(f"  {plain(n['night'])}  {n['step']:<22} {n['status']:<11} to {plain(n['to'])}")
+        for d in n.get("deliveries", []):
+            delivered = f" (Notify: {d['notify_status']})" if d["notify_status"] else ""
+            print(f"      {d['role']:<3} {d['address']:<40} {d['status']}{delivered}")
     print("history:")
     for e in record["history"]:
         print(

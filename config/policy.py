@@ -88,6 +88,15 @@ class ProblemPolicy(_Strict):
     reminder_weekday: Literal[WEEKDAYS] = "monday"  # type: ignore[valid-type]
 
 
+class NotifyPolicy(_Strict):
+    """GOV.UK Notify (MAPPA_MAIL_TRANSPORT=notify): Notify's reply-to id for the OMU mailbox, templates by step."""
+
+    reply_to_id: str = ""  # "" = the service's default reply-to address
+    # Step (or notice kind) -> a Notify template id used instead of MAPPA_NOTIFY_TEMPLATE_ID; it must have
+    # the same ((subject)) and ((body)) placeholders.
+    template_ids: dict[str, str] = {}
+
+
 class Policy(_Strict):
     dates: DatePolicy
     delivery: DeliveryPolicy
@@ -95,6 +104,7 @@ class Policy(_Strict):
     ladder: tuple[Rung, ...] = Field(min_length=1)
     problems: ProblemPolicy = ProblemPolicy()
     sync: SyncPolicy = SyncPolicy()
+    notify: NotifyPolicy = NotifyPolicy()
     _recipients: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = PrivateAttr(default_factory=dict)
     _offsets: tuple[tuple[str, int], ...] = PrivateAttr(default=())
 

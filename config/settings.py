@@ -36,7 +36,7 @@ class Settings(BaseSettings):
     )
     database_url: str | None = Field(None, description="SQLAlchemy URL; default: a SQLite file in the data folder")
     policy_file: Path | None = Field(None, description="TOML file overriding the shipped chase policy")
-    mail_transport: Literal["file", "smtp", "console", "memory"] = "file"
+    mail_transport: Literal["file", "smtp", "console", "memory", "notify"] = "file"
     mail_dir: Path | None = Field(None, description="Where the file transport writes .eml files")
     mail_from: str = "mappa-tracker@justice.gov.uk"
     smtp_host: str = "127.0.0.1"
@@ -70,6 +70,13 @@ class Settings(BaseSettings):
     hmpps_retries: int = Field(4, ge=0, le=10, description="Retries of one call on 5xx, 429 and timeouts")
     hmpps_backoff: float = Field(0.5, ge=0, le=60, description="Seconds before the first retry of a call; doubles")
     hmpps_task_retry_delay: float = Field(60.0, ge=0, le=3600, description="Seconds before a failed prison is retried")
+    # GOV.UK Notify (MAPPA_MAIL_TRANSPORT=notify): one generic template, the key from a setting or a file.
+    notify_api_key: SecretStr | None = None
+    notify_api_key_file: Path | None = None
+    notify_base_url: str = Field("https://api.notifications.service.gov.uk", description="The Notify API")
+    notify_template_id: str | None = Field(None, description="The generic template: subject ((subject)), body ((body))")
+    notify_timeout: float = Field(30.0, gt=0, le=600, description="Seconds to wait for one Notify answer")
+    notify_max_per_minute: int = Field(2400, ge=1, le=3000, description="Sends per minute, at most (Notify: 3,000)")
     # The web pages for OMU staff (cli/web): single sign-on through OpenID Connect, who may do what, sessions.
     oidc_issuer: str | None = Field(None, description="OpenID provider issuer URL; discovery at /.well-known/...")
     oidc_client_id: str | None = None
@@ -128,6 +135,19 @@ class Settings(BaseSettings):
             raise ValueError(f"MAPPA_HMPPS_CLIENT_SECRET_FILE {self.hmpps_client_secret_file} is not a readable file")
         return self
 
+    @model_validator(mode="after")
+    def check_notify(self) -> Settings:
+        if self.notify_api_key is not None and self.notify_api_key_file is not None:
+            raise ValueError("set MAPPA_NOTIFY_API_KEY or MAPPA_NOTIFY_API_KEY_FILE, not both")
+        if self.notify_api_key_file is not None and not self.notify_api_key_file.is_file():
+            raise ValueError(f"MAPPA_NOTIFY_API_KEY_FILE {self.notify_api_key_file} is not a readable file")
+        if self.mail_transport == "notify":
+            if self.notify_api_key is None and self.notify_api_key_file is None:
+                raise ValueError("MAPPA_MAIL_TRANSPORT=notify needs MAPPA_NOTIFY_API_KEY or MAPPA_NOTIFY_API_KEY_FILE")
+            if not self.notify_template_id:
+                raise ValueError("MAPPA_MAIL_TRANSPORT=notify needs MAPPA_NOTIFY_TEMPLATE_ID")
+        return self
+
     @property
     def database(self) -> str:
         if self.database_url:
@@ -150,6 +170,13 @@ def hmpps_secret(settings: Settings) -> str | None:
     if settings.hmpps_client_secret_file is not None:
         return settings.hmpps_client_secret_file.read_text().strip()
     return settings.hmpps_client_secret.get_secret_value() if settings.hmpps_client_secret else None
+
+
+def notify_secret(settings: Settings) -> str | None:
+    """The Notify API key, read at the moment of use so it never sits in a log line."""
+    if settings.notify_api_key_file is not None:
+        return settings.notify_api_key_file.read_text().strip()
+    return settings.notify_api_key.get_secret_value() if settings.notify_api_key else None
 
 
 def describe(error: ValidationError) -> str:

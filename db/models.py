@@ -167,13 +167,20 @@ class Delivery(Base):
     notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
     address: Mapped[str] = mapped_column(String(254))
     role: Mapped[str] = mapped_column(String(2))  # "to" or "cc"
-    status: Mapped[str] = mapped_column(String(20))  # pending, sending, sent, failed, blocked, cancelled, superseded
+    status: Mapped[str] = mapped_column(String(20))  # pending, sending, sent, failed, bounced, blocked, cancelled, ..
     claimed_by: Mapped[str | None] = mapped_column(String(80))  # the run sending it now: a second run leaves it alone
     claimed_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None]
     message_id: Mapped[str | None] = mapped_column(String(250))
+    # GOV.UK Notify: the reference written before sending (looked up after a crash), Notify's id and status.
+    notify_reference: Mapped[str | None] = mapped_column(String(60), index=True)
+    notify_id: Mapped[str | None] = mapped_column(String(36))
+    notify_status: Mapped[str | None] = mapped_column(String(30))
+    notify_checked_at: Mapped[datetime | None]
+    resent: Mapped[int] = mapped_column(default=0)  # sent again after a temporary or technical failure
+    rerouted: Mapped[bool] = mapped_column(Boolean, default=False)  # a bounce already re-addressed
 
 
 class AuditEvent(Base):

@@ -13,6 +13,7 @@ from chase.night import NightReport, batches
 from config import runtime
 from flows.telling import deliver_and_tell, untold_reason
 from tasks.chase import BATCH_SIZE, check_batch, load_cases, mark_night_checked, night_unchanged, stale_sources
+from tasks.deliver import refresh_delivery_statuses
 from tasks.report import announce_night_checked, publish_night_report
 
 
@@ -29,6 +30,8 @@ def nightly_check(as_of: date | None = None, dry_run: bool = False):
     """
     night = as_of or runtime.london_today()
     actor = f"nightly-check {night} (flow run {flow_run.id})"
+    if not dry_run:
+        refresh_delivery_statuses(actor)  # first: a bounce found now is re-addressed and reported tonight
     report = check_night(night, actor, dry_run, stale=stale_sources())
     delivery, told = (None, None) if dry_run else deliver_and_tell(night, actor)
     if told is not None:

@@ -21,6 +21,7 @@ from db.models import Delivery, Notice
 from db.session import session_factory
 from flows.nightly import check_night
 from flows.telling import deliver_and_tell
+from tasks.deliver import refresh_delivery_statuses
 
 
 @flow(name="simulate-nights", flow_run_name="simulate-{start}-to-{end}", log_prints=False)
@@ -41,6 +42,8 @@ def simulate_nights(start: date, end: date, send: bool = True, progress: Callabl
 
 def run_one_night(night: date, send: bool) -> tuple[NightReport, dict | None]:
     actor = f"simulate {night}"
+    if send:
+        refresh_delivery_statuses(actor)  # as the nightly check does: what Notify learnt since last night
     report = check_night(night, actor)  # no staleness: a simulated night is not a real night
     if not send:
         return report, None

@@ -13,6 +13,7 @@ from notifications import steps
 from notifications.addresses import domain_of, plain_address
 from notifications.context import message_context
 from notifications.model import Delivery, Envelope
+from notifications.notify_format import notify_body, with_notify_body
 from notifications.templating import render_parts
 from notifications.wording import one_line
 
@@ -67,6 +68,7 @@ def render(
     message_id: str | None = None,
     allowed_domains: Sequence[str] | None = None,
     sent_at: datetime | None = None,
+    notify: bool = False,
 ) -> EmailMessage:
     """The e-mail for one envelope: text and HTML alternatives, one recipient, no names in headers.
 
@@ -97,4 +99,6 @@ def render(
     # Quoted-printable keeps the message 7-bit clean for relays without 8BITMIME.
     message.set_content(text, cte="quoted-printable")
     message.add_alternative(html, subtype="html", cte="quoted-printable")
+    if notify:
+        with_notify_body(message, notify_body(context["folder"], context, subject))
     return message

@@ -6,7 +6,7 @@ import re
 
 ADDRESS = re.compile(r"[^\s<>@,;:\"']+@[^\s<>@,;:\"']+")
 # Stages that are about the mail server rather than the message: nothing to blame on a delivery.
-SERVER_STAGES = frozenset({"connect", "login"})
+SERVER_STAGES = frozenset({"connect", "login", "limit", "configuration"})  # limit, configuration: Notify
 
 
 class DeliveryError(Exception):

@@ -17,6 +17,7 @@ from email.utils import format_datetime, localtime, make_msgid
 from jinja2 import TemplateError
 
 from notifications.addresses import domain_of, plain_address
+from notifications.notify_format import notify_body, with_notify_body
 from notifications.templating import render_parts
 from notifications.wording import one_line
 
@@ -68,6 +69,7 @@ def render_kind(
     allowed_domains=None,
     sent_at: datetime | None = None,
     night: date | None = None,
+    notify: bool = False,
 ) -> EmailMessage:
     """One message for one recipient of a notice of `kind`; addresses checked as for case e-mails."""
     renderer = kind_of(kind)
@@ -92,6 +94,9 @@ def render_kind(
     message.set_content(text, cte="quoted-printable")
     message.add_alternative(html, subtype="html", cte="quoted-printable")
     _attach(message, renderer.extras(context))
+    if notify:
+        body = notify_body(renderer.folder, {**context, "reply_to": reply_to}, subject)
+        with_notify_body(message, body)
     return message
 
 

@@ -118,8 +118,8 @@ def sample_envelope(step: str) -> Envelope:
     return Envelope(recipient, OMU, "DMI", deliveries)
 
 
-def preview(step: str, *, sender: str = "mappa-tracker@justice.gov.uk") -> EmailMessage:
-    return render(sample_envelope(step), sender=sender)
+def preview(step: str, *, sender: str = "mappa-tracker@justice.gov.uk", notify: bool = False) -> EmailMessage:
+    return render(sample_envelope(step), sender=sender, notify=notify)
 
 
 if __name__ == "__main__":

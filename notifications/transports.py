@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 from config.settings import LOOPBACK_HOSTS
 from notifications.failures import DeliveryError, PermanentDeliveryError, TransientDeliveryError
 from notifications.local_transports import ConsoleTransport, FileTransport, MemoryTransport
+from notifications.notify_transport import NotifyTransport
 from notifications.smtp_transport import SmtpTransport
 
 if TYPE_CHECKING:
+    from config.policy import PolicyBook
     from config.settings import Settings
 
 __all__ = [
@@ -24,6 +26,7 @@ __all__ = [
     "FileTransport",
     "ConsoleTransport",
     "MemoryTransport",
+    "NotifyTransport",
     "make_transport",
     "send_with_retry",
 ]
@@ -38,13 +41,15 @@ class Transport(Protocol):
     def send(self, message: EmailMessage) -> Any: ...
 
 
-def make_transport(settings: Settings) -> Transport:
+def make_transport(settings: Settings, book: PolicyBook | None = None) -> Transport:
     if settings.mail_transport == "file":
         return FileTransport(settings.mail_folder)
     if settings.mail_transport == "console":
         return ConsoleTransport()
     if settings.mail_transport == "memory":
         return MemoryTransport()
+    if settings.mail_transport == "notify":
+        return notify_transport(settings, book)
     if settings.smtp_credentials_block:
         return transport_from_block(settings.smtp_credentials_block, settings.smtp_timeout)
     return SmtpTransport(
@@ -54,6 +59,32 @@ def make_transport(settings: Settings) -> Transport:
         username=settings.smtp_username,
         password=settings.smtp_secret,
         timeout=settings.smtp_timeout,
+    )
+
+
+def notify_transport(settings: Settings, book: PolicyBook | None = None) -> NotifyTransport:
+    """GOV.UK Notify; reply-to ids and per-step templates from the policy (per establishment)."""
+    from config.settings import notify_secret
+
+    def policy(code: str | None):
+        return book.for_establishment(code).notify if book is not None else None
+
+    def reply_to_id(code: str | None) -> str | None:
+        found = policy(code)
+        return found.reply_to_id if found is not None else None
+
+    def template_for(code: str | None, step: str | None) -> str | None:
+        found = policy(code)
+        return found.template_ids.get(step or "") if found is not None else None
+
+    return NotifyTransport(
+        lambda: notify_secret(settings),
+        settings.notify_template_id or "",
+        base_url=settings.notify_base_url,
+        timeout=settings.notify_timeout,
+        max_per_minute=settings.notify_max_per_minute,
+        reply_to_id=reply_to_id,
+        template_for=template_for,
     )
 
 

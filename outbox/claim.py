@@ -41,6 +41,8 @@ class Claimed:
     omu_mailbox: str | None
     closed_state: str | None
     kind: str = "case"  # anything else is an e-mail about many cases or none, rendered by its kind
+    notify_reference: str | None = None  # set before a Notify send: the send may have reached Notify
+    resent: int = 0  # times sent again after Notify reported a temporary or technical failure
 
     @property
     def stale(self) -> bool:
@@ -112,6 +114,8 @@ def _claimed_by(engine: Engine, token: str) -> list[Claimed]:
             Establishment.omu_mailbox,
             Case.closed_state,
             Notice.kind,
+            Delivery.notify_reference,
+            Delivery.resent,
         )
         .join(Notice, Notice.id == Delivery.notice_id)
         .outerjoin(Prisoner, Prisoner.prison_number == Notice.prison_number)

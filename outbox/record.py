@@ -68,7 +68,7 @@ def _status(statuses: set[str]) -> str:
             return "pending" if status == "sending" else status
     if "sent" in statuses:
         return "sent"
-    for status in ("cancelled", "withdrawn"):
+    for status in ("bounced", "cancelled", "withdrawn"):
         if status in statuses:
             return status
     return "superseded"

@@ -23,8 +23,10 @@ from notifications.compose import envelopes, render
 from notifications.failures import DeliveryError, PermanentDeliveryError
 from notifications.kinds import CASE, render_kind
 from notifications.model import CaseItem, Delivery
+from notifications.notify_transport import REFERENCE_HEADER
 from notifications.transports import send_with_retry
 from outbox.claim import Claimed, claim
+from outbox.notify import notify_ahead, record_notify_id
 from outbox.record import mark, roll_up
 from rules.notice_context import NoticeContext
 
@@ -98,6 +100,7 @@ def _send_others(mailer: Mailer, claimed: list[Claimed], report: DeliveryReport)
                     reply_to=c.omu_mailbox if c.omu_mailbox != c.address else None,
                     allowed_domains=mailer.allowed_domains,
                     night=c.night,
+                    notify=_notify(transport),
                 )
             except (InvalidAddress, ValueError) as error:
                 _block(mailer.engine, [c], f"cannot build the e-mail: {error}", report)
@@ -119,7 +122,9 @@ def _send_all(mailer: Mailer, claimed: list[Claimed], report: DeliveryReport) ->
             envelope = remaining.pop(0)
             members = [by_id[d.delivery_id] for d in envelope.deliveries]
             try:
-                message = render(envelope, sender=mailer.sender, allowed_domains=mailer.allowed_domains)
+                message = render(
+                    envelope, sender=mailer.sender, allowed_domains=mailer.allowed_domains, notify=_notify(transport)
+                )
             except (InvalidAddress, ValueError) as error:
                 _block(mailer.engine, members, f"cannot address the e-mail: {error}", report)
                 continue
@@ -134,8 +139,12 @@ def _send_one(mailer: Mailer, transport, message, members: list[Claimed], report
     kwargs = {"attempts": mailer.attempts, "backoff": mailer.backoff}
     if mailer.sleep is not None:
         kwargs["sleep"] = mailer.sleep
+    notify_id = None
     try:
-        send_with_retry(transport, message, **kwargs)
+        if _notify(transport):
+            notify_id = notify_ahead(mailer.engine, transport, message, members)
+        if notify_id is None:
+            send_with_retry(transport, message, **kwargs)
     except DeliveryError as error:
         permanent = isinstance(error, PermanentDeliveryError) and not error.about_server
         report.errors[error.summary] += len(members)
@@ -159,6 +168,9 @@ def _send_one(mailer: Mailer, transport, message, members: list[Claimed], report
             sent_at=utcnow(),
             attempts=1,
         )
+        if _notify(transport):
+            notify_id = notify_id or transport.sent_ids.get(message[REFERENCE_HEADER])
+            record_notify_id(session, [c.delivery_id for c in members], notify_id)
         roll_up(session, [c.notice_id for c in members])
     failpoint("deliver.after-record")
     report.messages += 1
@@ -166,6 +178,11 @@ def _send_one(mailer: Mailer, transport, message, members: list[Claimed], report
     report.sent_notices += [(c.prison_number, c.step) for c in members if c.kind == CASE]
     report.sent_other += [c.key for c in members if c.kind != CASE]
     return True
+
+
+def _notify(transport) -> bool:
+    """A transport that wants Notify bodies and references (GOV.UK Notify)."""
+    return getattr(transport, "notify", False) is True
 
 
 def _finish(

@@ -9,7 +9,10 @@ from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
 
 from config import runtime
+from db.types import utcnow
+from notifications.failures import DeliveryError
 from notifications.transports import make_transport
+from outbox.refresh import refresh
 from outbox.send import DeliveryReport, Mailer, deliver
 
 
@@ -17,7 +20,7 @@ def mailer(transport=None) -> Mailer:
     settings, book = runtime.settings(), runtime.policy()
     return Mailer(
         engine=runtime.database(),
-        transport=transport or make_transport(settings),
+        transport=transport or make_transport(settings, book),
         sender=settings.mail_from,
         allowed_domains=settings.allowed_recipient_domains,
         digest_for=lambda code: book.for_establishment(code).delivery.digest,
@@ -65,3 +68,30 @@ def announce(night: date, report: DeliveryReport) -> None:
             resource=resource,
             payload={"count": report.undelivered, "why": report.why()},
         )
+
+
+def refresh_statuses(actor: str, transport=None) -> dict | None:
+    """Ask GOV.UK Notify what became of the last 7 days' e-mails (None: the transport gives no feedback)."""
+    settings = runtime.settings()
+    if transport is None and settings.mail_transport != "notify":
+        return None
+    report = refresh(runtime.database(), transport or make_transport(settings, runtime.policy()), utcnow(), actor)
+    return {
+        "asked": report.asked,
+        "statuses": dict(report.statuses),
+        "resent": report.resent,
+        "rerouted": report.rerouted,
+        "summary": report.summary(),
+    }
+
+
+@task(name="refresh-delivery-statuses", cache_policy=NO_CACHE)
+def refresh_delivery_statuses(actor: str) -> dict | None:
+    try:
+        found = refresh_statuses(actor)
+    except DeliveryError as error:  # Notify unreachable: tonight's sending still goes; asked again next night
+        get_run_logger().warning("notify statuses not refreshed: %s", error.summary)
+        return None
+    if found is not None:
+        get_run_logger().info("notify statuses: %s", found["summary"])
+    return found

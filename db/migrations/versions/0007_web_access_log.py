@@ -1,7 +1,7 @@
 """the web pages' access log: who viewed which case, and each download
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-02 12:40:00
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import db.types
 
 
-revision = '0006'
-down_revision = '0005'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
