@@ -36,6 +36,7 @@ def _group() -> None:
 COMMAND_MODULES = ["cli.setup", "cli.feeds", "cli.views", "cli.chase", "cli.audit", "cli.mail", "cli.demo"]
 COMMAND_MODULES += ["cli.problems"]
 COMMAND_MODULES += ["cli.sync"]
+COMMAND_MODULES += ["cli.report"]
 
 
 def _register_commands() -> None:

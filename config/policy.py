@@ -88,6 +88,11 @@ class ProblemPolicy(_Strict):
     reminder_weekday: Literal[WEEKDAYS] = "monday"  # type: ignore[valid-type]
 
 
+# The weekly compliance report (docs/report.md): the on-time rate it measures each group against.
+class ReportPolicy(_Strict):
+    on_time_target: Annotated[float, Field(ge=0, le=1)] = 0.9
+
+
 class Policy(_Strict):
     dates: DatePolicy
     delivery: DeliveryPolicy
@@ -95,6 +100,7 @@ class Policy(_Strict):
     ladder: tuple[Rung, ...] = Field(min_length=1)
     problems: ProblemPolicy = ProblemPolicy()
     sync: SyncPolicy = SyncPolicy()
+    report: ReportPolicy = ReportPolicy()
     _recipients: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = PrivateAttr(default_factory=dict)
     _offsets: tuple[tuple[str, int], ...] = PrivateAttr(default=())
 
