@@ -52,10 +52,13 @@ def on_time_by_week(report: Any) -> Chart:
     rates = [None if w["on_time_rate"] is None else 100 * w["on_time_rate"] for w in report.weekly]
     target = 100 * report.on_time_target
     fig, ax = _figure()
-    ax.plot(
-        weeks, [r if r is not None else float("nan") for r in rates], marker="o", color=LINE_COLOUR, label="On time"
-    )
+    positions = list(range(len(weeks)))
+    # a week with nothing due has no rate: a gap in the line, not a zero
+    values = [r if r is not None else float("nan") for r in rates]
+    ax.plot(positions, values, marker="o", color=LINE_COLOUR, label="On time")
     ax.axhline(target, color=TARGET_COLOUR, linestyle="--", label=f"Target {target:.0f}%")
+    ax.set_xticks(positions, weeks)
+    ax.set_xlim(-0.5, max(len(weeks) - 0.5, 0.5))
     ax.set_ylim(0, 105)
     ax.set_title("Cases confirmed on time, by week of due date")
     ax.set_xlabel("ISO week of the due date")
