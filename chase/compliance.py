@@ -67,6 +67,22 @@ class Report:
             "at_risk": self.at_risk,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Report:
+        """A report back from `as_dict` (a queued e-mail keeps its report so a resend shows what was true)."""
+        return cls(
+            period_from=date.fromisoformat(data["from"]),
+            period_to=date.fromisoformat(data["to"]),
+            as_of=date.fromisoformat(data["as_of"]),
+            on_time_target=data["on_time_target"],
+            totals=data["totals"],
+            establishments=data["establishments"],
+            pdus=data["pdus"],
+            teams=data["teams"],
+            weekly=data["weekly"],
+            at_risk=data["at_risk"],
+        )
+
     def to_json(self) -> str:
         return json.dumps(self.as_dict(), indent=2, sort_keys=False, default=str)
 
@@ -78,12 +94,14 @@ def build_report(
     period_to: date,
     as_of: date,
     establishments: Collection[str] | None = None,
+    pdus: Collection[str] | None = None,
     calendar: WorkingCalendar | None = None,
     on_time_target: float | None = None,
 ) -> Report:
     """The report for cases due in period_from..period_to, as known on `as_of`.
 
-    `establishments`: only cases held on D by one of these codes (and at-risk cases now held there).
+    `establishments`: only cases held on D by one of these codes (and at-risk cases now held there);
+    `pdus`: only cases of these PDUs (the weekly e-mail to a PDU's head).
     """
     if period_from > period_to:
         raise ValueError(f"the period starts ({period_from}) after it ends ({period_to})")
@@ -92,10 +110,13 @@ def build_report(
     calendar = calendar or runtime.calendar()
     target = runtime.policy().base.report.on_time_target if on_time_target is None else on_time_target
     codes = {c.upper() for c in establishments} if establishments is not None else None
+    units = {c.upper() for c in pdus} if pdus is not None else None
     weeks = weeks_ending(period_to, WEEKLY_WEEKS)
     earliest = min(period_from, weeks[0][1])
     tracked = [
-        c for c in tracked_cases(session, earliest, period_to, as_of) if codes is None or c.establishment in codes
+        c
+        for c in tracked_cases(session, earliest, period_to, as_of)
+        if (codes is None or c.establishment in codes) and (units is None or (c.pdu or "").upper() in units)
     ]
     in_period = [c for c in tracked if period_from <= c.dates.due <= period_to]
     names = _names(session)
@@ -112,7 +133,7 @@ def build_report(
             {"week": label, **measures((c.dates for c in tracked if start <= c.dates.due <= end), as_of, calendar)}
             for label, start, end in weeks
         ],
-        at_risk=at_risk(session, as_of, codes),
+        at_risk=[r for r in at_risk(session, as_of, codes) if units is None or (r["pdu"] or "").upper() in units],
     )
 
 
