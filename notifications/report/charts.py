@@ -87,7 +87,8 @@ def outcomes_by_group(report: Any) -> Chart:
     ax.set_xlabel("Number of cases due")
     ax.set_ylabel(what.capitalize())
     ax.invert_yaxis()
-    ax.legend(loc="lower right", fontsize="small")
+    # below the axes: inside, it would hide the longest bars
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=len(OUTCOMES), fontsize="small")
     parts = [f"{g['code']}: " + ", ".join(f"{g[o]} {OUTCOME_LABELS[o].lower()}" for o in OUTCOMES) for g in groups]
     alt = f"Stacked bar chart of cases due by outcome for each {what}: " + ("; ".join(parts) or "no cases") + "."
     return Chart("outcomes-by-group", f"Cases by outcome per {what}", alt, _png(fig))
@@ -105,6 +106,7 @@ def days_late(report: Any) -> Chart:
     ax.set_title("Working days late, for cases confirmed late, by week of due date")
     ax.set_xlabel("ISO week of the due date")
     ax.set_ylabel("Working days from due date to completion")
+    ax.set_ylim(0, max([*medians, *p90s, 0]) * 1.1 or 1)  # never a negative axis, even with nothing late
     ax.legend(loc="upper left")
     t = report.totals
     alt = (
