@@ -38,6 +38,7 @@ COMMAND_MODULES += ["cli.problems"]
 COMMAND_MODULES += ["cli.sync"]
 COMMAND_MODULES += ["cli.web_command"]
 COMMAND_MODULES += ["cli.deliveries"]
+COMMAND_MODULES += ["cli.report"]
 
 
 def _register_commands() -> None:

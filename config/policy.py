@@ -97,6 +97,11 @@ class NotifyPolicy(_Strict):
     template_ids: dict[str, str] = {}
 
 
+# The weekly compliance report (docs/report.md): the on-time rate it measures each group against.
+class ReportPolicy(_Strict):
+    on_time_target: Annotated[float, Field(ge=0, le=1)] = 0.9
+
+
 class Policy(_Strict):
     dates: DatePolicy
     delivery: DeliveryPolicy
@@ -105,6 +110,7 @@ class Policy(_Strict):
     problems: ProblemPolicy = ProblemPolicy()
     sync: SyncPolicy = SyncPolicy()
     notify: NotifyPolicy = NotifyPolicy()
+    report: ReportPolicy = ReportPolicy()
     _recipients: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = PrivateAttr(default_factory=dict)
     _offsets: tuple[tuple[str, int], ...] = PrivateAttr(default=())
 

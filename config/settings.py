@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     hmpps_retries: int = Field(4, ge=0, le=10, description="Retries of one call on 5xx, 429 and timeouts")
     hmpps_backoff: float = Field(0.5, ge=0, le=60, description="Seconds before the first retry of a call; doubles")
     hmpps_task_retry_delay: float = Field(60.0, ge=0, le=3600, description="Seconds before a failed prison is retried")
+    # The weekly compliance report (docs/report.md): the national copy, to the MAPPA Strategic Management Board.
+    report_national_to: str | None = Field(None, description="Address the national weekly compliance report goes to")
     # GOV.UK Notify (MAPPA_MAIL_TRANSPORT=notify): one generic template, the key from a setting or a file.
     notify_api_key: SecretStr | None = None
     notify_api_key_file: Path | None = None

@@ -63,7 +63,19 @@ def run_demo(
         simulate_nights(start, last, send=True, progress=monthly)
     summary = summarise(engine, space.mail)
     _print_summary(summary, monthly, space, echo, time.monotonic() - began)
+    _print_report(engine, space, start, last, echo)
     return summary
+
+
+def _print_report(engine, space: Workspace, start: date, last: date, echo: Echo) -> None:
+    from demo.report import write_report
+
+    html, pdf, totals = write_report(engine, space.data_dir / "report", start, last)
+    rate = "none due" if totals["on_time_rate"] is None else f"{100 * totals['on_time_rate']:.1f}% on time"
+    echo("")
+    echo(f"Compliance report for cases due {start} to {last}: {totals['due']} due, {rate} (docs/report.md).")
+    echo(f"  HTML: {_shown(html)}     # open in a browser")
+    echo(f"  PDF:  {_shown(pdf)}")
 
 
 def _print_summary(summary: Summary, monthly: Monthly, space: Workspace, echo: Echo, seconds: float) -> None:

@@ -44,6 +44,16 @@ class Kind:
 KINDS: dict[str, Kind] = {"data-problems": Kind("data-problems")}
 
 
+def _weekly_report_extras(context: dict) -> list[Attachment]:
+    # imported when sending: matplotlib and ReportLab load only for a process that sends a report
+    from notifications.report.email import extras
+
+    return extras(context)
+
+
+KINDS["weekly-report"] = Kind("weekly-report", _weekly_report_extras)
+
+
 def register(kind: str, renderer: Kind) -> None:
     """Add a kind (e.g. the weekly report); the name is what `notices.kind` and its template folder say."""
     if kind == CASE:

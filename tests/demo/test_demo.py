@@ -52,6 +52,11 @@ def test_it_shows_the_whole_ladder_and_resets_on_a_second_run(mappa, tmp_path):
     emails = list((tmp_path / "var" / "mail").glob("*.eml"))
     assert emails and f"{len(emails)} .eml files" in out
     assert "2027-04" in out  # a progress line per month
+    last_lines = out.rstrip().splitlines()[-3:]  # the demo ends by saying where its report is
+    assert last_lines[0].startswith("Compliance report for cases due 2027-01-04")
+    html, pdf = (tmp_path / "var" / "report" / name for name in ("compliance-report.html", "compliance-report.pdf"))
+    assert str(html.name) in last_lines[1] and str(pdf.name) in last_lines[2]
+    assert "Headline figures" in html.read_text() and pdf.read_bytes().startswith(b"%PDF")
 
     # Shorter second run: what matters is that it resets what the first made.
     second = mappa("demo", "--start", "2027-01-04", "--nights", "3")

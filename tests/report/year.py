@@ -1,0 +1,46 @@
+"""A simulated year for the report's tests: two prisons, information arriving at scattered nights."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from sqlalchemy import update
+
+from db.models import Prisoner
+from db.session import transaction
+from tests.chase.helpers import run_night
+from tests.support import builders as b
+
+START, END = date(2027, 1, 4), date(2027, 12, 31)
+
+
+def simulate_year(engine, seed: int = 13, cases: int = 60) -> None:
+    rng = random.Random(seed)
+    b.durham(engine)
+    b.prison(engine, "FKI", "HMP Frankland")
+    arrivals: dict[date, list[tuple[str, dict]]] = {}
+    for n in range(cases):
+        number = f"R{n:04d}EP"
+        crd = START + timedelta(days=rng.randrange(60, 400))
+        b.prisoner(engine, number, crd=crd, establishment=rng.choice(["DMI", "FKI"]), com=f"com.{n % 5}")
+        roll = rng.random()
+        if roll < 0.75:  # the rest never arrive: released unconfirmed or still open
+            night = crd - timedelta(days=rng.randrange(-10, 200))
+            info = {"category": 2, "level": 1, "on": night if rng.random() < 0.7 else None}
+            if rng.random() < 0.1:
+                info = {"not_eligible": True, "on": night}
+            arrivals.setdefault(night, []).append((number, info))
+    night = START
+    while night <= END:
+        for number, info in arrivals.get(night, []):
+            b.information(engine, number, **info)
+        if night.day == 1:  # a transfer now and then: the report counts a case where it was on D
+            with transaction(engine) as session:
+                session.execute(
+                    update(Prisoner)
+                    .where(Prisoner.prison_number == f"R{night.month:04d}EP")
+                    .values(establishment_code="FKI")
+                )
+        run_night(engine, night)
+        night += timedelta(days=1)
