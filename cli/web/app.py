@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -192,6 +193,43 @@ def create_app(settings: Settings, host: str = "127.0.0.1", clock: Callable[[], 
         who = person(request)
         return render(request, "problems.html", who, problems=data.problems(engine, who.grant))
 
+    async def reports(request: Request) -> Response:
+        """The compliance report for the person's prisons; ?format=pdf or csv downloads it (logged: the
+        at-risk list names people)."""
+        who = person(request)
+        period, error = _period(request, today())
+        report = data.report(engine, who.grant, *period, today())
+        wanted = request.query_params.get("format")
+        if wanted in ("pdf", "csv") and error is None:
+            from notifications.report.formats import render_csv
+            from notifications.report.pdf import render_pdf
+
+            data.log_access(engine, who.identity, f"report-download-{wanted}", rows=len(report.at_risk))
+            body, kind = (
+                (render_pdf(report), "application/pdf") if wanted == "pdf" else (render_csv(report), "text/csv")
+            )
+            name = f"mappa-report-{period[0]}-to-{period[1]}.{wanted}"
+            return Response(body, media_type=kind, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        from notifications.report.charts import charts
+        from notifications.report.formats import MEASURE_LABELS, MEASURES, headline
+
+        data.log_access(engine, who.identity, "report-view", rows=len(report.at_risk))
+        drawn = charts(report)
+        images = {c.name: "data:image/png;base64," + base64.b64encode(c.png).decode() for c in drawn}
+        return render(
+            request,
+            "reports.html",
+            who,
+            report=report,
+            headline=headline(report),
+            charts=drawn,
+            images=images,
+            measures=MEASURES,
+            labels=MEASURE_LABELS,
+            error=error,
+            query=f"from={period[0]}&to={period[1]}",
+        )
+
     async def access_log(request: Request) -> Response:
         who = person(request, "admin")
         return render(request, "access_log.html", who, entries=data.access_log(engine))
@@ -218,7 +256,7 @@ def create_app(settings: Settings, host: str = "127.0.0.1", clock: Callable[[], 
         Route("/cases/{prison_number}", case),
         Route("/cases/{prison_number}/record", record_form, methods=["GET", "POST"]),
         Route("/problems", problems),
-        # The compliance report joins here when merged: Route("/reports", ...), and a Link in navigation.py.
+        Route("/reports", reports),
         Route("/access-log", access_log),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
@@ -244,6 +282,24 @@ def in_words(reason: str) -> str:
     for option, field in (("--meeting-date", "the meeting date"), ("--not-eligible", "not eligible"), ("--on", "when")):
         reason = reason.replace(option, field)
     return reason.replace("--by", "your sign-in name").replace("--", "")
+
+
+REPORT_WEEKS = 12
+
+
+def _period(request: Request, today: date) -> tuple[tuple[date, date], str | None]:
+    """?from= and ?to= (default: the 12 weeks to today); a bad or impossible period falls back, with a reason."""
+    default = (today - timedelta(weeks=REPORT_WEEKS) + timedelta(days=1), today)
+    try:
+        start = parse_date(request.query_params.get("from") or str(default[0]))
+        end = parse_date(request.query_params.get("to") or str(default[1]))
+    except ValueError:
+        return default, "Enter the dates as YYYY-MM-DD or DD/MM/YYYY."
+    if start is None or end is None or start > end:
+        return default, "The period must start on or before the day it ends."
+    if end > today:
+        return default, "The period cannot end after today: the report is as known today."
+    return (start, end), None
 
 
 def _quote(path: str) -> str:

@@ -119,3 +119,14 @@ def log_access(engine: Engine, actor: str, action: str, prison_number: str | Non
 def access_log(engine: Engine, limit: int = 200) -> list[WebAccess]:
     with session_factory(engine)() as session:
         return list(session.scalars(select(WebAccess).order_by(WebAccess.id.desc()).limit(limit)))
+
+
+def report(engine: Engine, grant: Grant, period_from: date, period_to: date, as_of: date):
+    """The compliance report (docs/report.md) over the person's establishments (every one for "*")."""
+    from chase.compliance import build_report
+
+    establishments = None if grant.everywhere else sorted(grant.establishments)
+    with session_factory(engine)() as session:
+        return build_report(
+            session, period_from=period_from, period_to=period_to, as_of=as_of, establishments=establishments
+        )

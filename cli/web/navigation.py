@@ -15,6 +15,6 @@ class Link:
 NAVIGATION = [
     Link("Caseload", "/"),
     Link("Data problems", "/problems"),
-    # The compliance report (/reports) goes here when its feature is merged: Link("Compliance report", "/reports").
+    Link("Compliance report", "/reports"),
     Link("Access log", "/access-log", role="admin"),
 ]

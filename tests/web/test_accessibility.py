@@ -15,6 +15,7 @@ PAGES = [
     "/cases/B2345CD",
     "/cases/B2345CD/record",
     "/problems",
+    "/reports",
     "/access-log",
     "/cases/C3456DE",  # answers 404 for this user: the not-found page
 ]

@@ -209,3 +209,25 @@ def test_the_caseload_shows_50_to_a_page_and_filters_by_state(site, sign_in):
     assert page.locator("tbody tr").count() == 0
     page.goto(site.url + "/?due_within_weeks=lots")
     assert "Weeks must be a whole number from 0 to 104" in page.inner_text("main")
+
+
+def test_the_compliance_report_shows_its_charts_for_the_users_prisons_and_logs_downloads(site, sign_in, engine):
+    page = sign_in("viewer")
+    page.get_by_role("link", name="Compliance report").click()
+    assert page.locator("h1").inner_text() == "MAPPA information before release"
+    images = page.locator("img.mappa-chart")
+    assert images.count() == 3
+    assert page.evaluate(
+        "[...document.querySelectorAll('img.mappa-chart')].every(i => i.complete && i.naturalWidth > 0)"
+    )
+    assert all(images.nth(i).get_attribute("alt") for i in range(3))
+    body = page.inner_text("body")
+    assert "On-time rate" in body and "Cases due" in body
+    assert "C3456DE" not in body and "Leo Leeds" not in body  # another prison's case, even in the at-risk list
+
+    answer = page.context.request.get(site.url + "/reports?format=pdf")
+    assert answer.status == 200 and answer.body().startswith(b"%PDF")
+    assert answer.headers["content-disposition"].startswith("attachment")
+    bad = page.context.request.get(site.url + "/reports?from=2026-01-01&to=2099-01-01")
+    assert bad.status == 200 and "cannot end after today" in bad.text()
+    assert ("vic.viewer@justice.gov.uk", "report-download-pdf", None) in access_rows(engine)
