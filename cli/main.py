@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from pathlib import Path
 
 import typer
 
@@ -61,12 +62,39 @@ def _quiet_prefect_defaults() -> None:
     # a fresh home); Prefect gives up after 20 s, which a busy laptop misses. Wait longer instead.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     _make_home(os.environ["PREFECT_HOME"])
+    if not os.environ.get("PREFECT_API_URL"):
+        _quiet_temporary_server(Path(os.environ["PREFECT_HOME"]))
+
+
+def _quiet_temporary_server(home: Path) -> None:
+    """With no Prefect server configured, a flow run starts a temporary one and stops it at the end.
+    As it stops it logs tracebacks for the task-run records it drops (a known cost of that mode) and
+    SQLAlchemy's pool logs "Exception during reset" for the connections its cancelled tasks held:
+    nothing of the tracker's is lost, but a user reads them as a failure. The temporary server
+    inherits this environment, so it alone is quietened; a real server is not touched."""
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
+    if "PREFECT_LOGGING_SETTINGS_PATH" not in os.environ:
+        os.environ["PREFECT_LOGGING_SETTINGS_PATH"] = str(_logging_settings(home))
+
+
+def _logging_settings(home: Path) -> Path:
+    """Prefect's own logging settings, plus SQLAlchemy's pool at CRITICAL."""
+    from importlib.util import find_spec
+
+    import yaml
+
+    spec = find_spec("prefect")  # found, not imported: Prefect reads its settings when imported
+    assert spec is not None and spec.submodule_search_locations
+    shipped = Path(next(iter(spec.submodule_search_locations))) / "logging" / "logging.yml"
+    config = yaml.safe_load(shipped.read_text())
+    config["loggers"]["sqlalchemy.pool"] = {"level": "CRITICAL"}
+    path = home / "mappa-logging.yml"
+    path.write_text(yaml.safe_dump(config))
+    return path
 
 
 def _make_home(home: str) -> None:
     """Prefect creates its home without parents and then fails in 600 lines: make it, or say what to set."""
-    from pathlib import Path
-
     try:
         Path(home).expanduser().mkdir(parents=True, exist_ok=True)
     except OSError as error:

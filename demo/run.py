@@ -57,7 +57,7 @@ def run_demo(
         "(the first flow run starts a local Prefect server: ~10-20 s)"
     )
     monthly = Monthly(engine, story.Arrivals(space.feeds, start), last, echo)
-    with _quiet_prefect_console(space.data_dir):
+    with _quiet_prefect_console():
         from flows.simulate import simulate_nights
 
         simulate_nights(start, last, send=True, progress=monthly)
@@ -135,15 +135,9 @@ class _quiet_prefect_console:
     """Hundreds of task runs would flood the terminal: Prefect's console shows warnings only
     (its API handler still records the runs' logs)."""
 
-    def __init__(self, data_dir: Path):
-        self.data_dir = data_dir
-
     def __enter__(self):
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")  # before Prefect sets up logging
-        # The temporary server's shutdown logs tracebacks about the task-run records it drops
-        # (a known cost of ephemeral mode): noise in a first demo, and read as a failure.
-        os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
-        os.environ.setdefault("PREFECT_LOGGING_SETTINGS_PATH", str(_quiet_pool_logging(self.data_dir)))
+        # (the temporary server's shutdown noise is quietened for every command: cli/main.py)
         self.handlers = [
             (h, h.level) for h in logging.getLogger().handlers if type(h).__name__ == "PrefectConsoleHandler"
         ]
@@ -154,22 +148,6 @@ class _quiet_prefect_console:
     def __exit__(self, *exc_info) -> None:
         for handler, level in self.handlers:
             handler.setLevel(level)
-
-
-def _quiet_pool_logging(data_dir: Path) -> Path:
-    """Prefect's own logging settings, plus one logger: as the temporary server stops, SQLAlchemy's
-    pool logs "Exception during reset or similar" with a CancelledError traceback for connections
-    the cancelled server tasks held. Nothing is lost (the server's database is a throwaway); the
-    server subprocess inherits PREFECT_LOGGING_SETTINGS_PATH, so it reads this file too."""
-    import prefect.logging
-    import yaml
-
-    config = yaml.safe_load((Path(prefect.logging.__file__).parent / "logging.yml").read_text())
-    config["loggers"]["sqlalchemy.pool"] = {"level": "CRITICAL"}
-    path = data_dir / "prefect-logging.yml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(config))
-    return path
 
 
 def _command(name: str) -> str:

@@ -6,6 +6,7 @@ from datetime import date
 
 from prefect import flow
 from prefect.runtime import flow_run
+from prefect.states import Failed
 
 from config import runtime
 from tasks.deliver import deliver_notices
@@ -18,7 +19,7 @@ def run_name() -> str:
 
 
 @flow(name="weekly-report", flow_run_name=run_name, log_prints=False)
-def weekly_report(as_of: date | None = None) -> dict:
+def weekly_report(as_of: date | None = None):
     """The last 12 full weeks: per establishment to the Head of OMU (cc the OMU mailbox), per PDU to
     its head, and nationally to MAPPA_REPORT_NATIONAL_TO when set. A rerun of the week sends nothing new."""
     night = as_of or runtime.london_today()
@@ -26,4 +27,8 @@ def weekly_report(as_of: date | None = None) -> dict:
     queued = queue_reports(night, actor)
     delivery = deliver_notices(night, actor)
     publish_weekly_report(queued["report"], queued, delivery)
-    return {"queued": queued["queued"], "already": queued["already"], "nobody": queued["nobody"], **delivery}
+    result = {"queued": queued["queued"], "already": queued["already"], "nobody": queued["nobody"], **delivery}
+    if delivery.get("undelivered"):  # as a night does: a report nobody received must show in the UI
+        message = f"{delivery['undelivered']} weekly report e-mails could not be delivered: {delivery['why']}"
+        return Failed(data=result, message=message)
+    return result

@@ -98,6 +98,7 @@ def render_kind(
     message["Date"] = format_datetime(sent_at or localtime())
     message["Message-ID"] = make_msgid(domain=domain_of(sender))
     message["X-MAPPA-Notices"] = one_line(key)
+    message["X-MAPPA-Step"] = kind  # the kind stands for the step: Notify's template per kind keys on it
     if night is not None:
         message["X-MAPPA-Night"] = night.isoformat()
     message["Auto-Submitted"] = "auto-generated"
