@@ -32,10 +32,12 @@ def nightly_check(as_of: date | None = None, dry_run: bool = False):
     actor = f"nightly-check {night} (flow run {flow_run.id})"
     if not dry_run:
         refresh_delivery_statuses(actor)  # first: a bounce found now is re-addressed and reported tonight
-    report = check_night(night, actor, dry_run, stale=stale_sources())
+    stale = stale_sources()
+    report = check_night(night, actor, dry_run, stale)
     delivery, told = (None, None) if dry_run else deliver_and_tell(night, actor)
     if told is not None:
         report.open_problems = told["open"]
+        remember_checked(report, stale)
     publish_night_report(report, delivery)
     outcome = verdict(report, delivery, told)
     if outcome is report and not dry_run:
@@ -55,9 +57,14 @@ def check_night(night: date, actor: str, dry_run: bool = False, stale: dict | No
         return report
     for number, batch in enumerate(batches(load_cases().unquote(), BATCH_SIZE), start=1):
         report.add(check_batch(quote(batch), night, actor, dry_run, number, stale))
-    if not dry_run:
-        mark_night_checked(night, report.cases, stale)
     return report
+
+
+def remember_checked(report: NightReport, stale: dict | None = None) -> None:
+    """Fingerprint what the night read, once all its writes are in (the digests' audit events too),
+    so that a rerun with nothing new skips the decisions."""
+    if not report.dry_run and not report.unchanged:
+        mark_night_checked(report.night, report.cases, stale)
 
 
 def verdict(report: NightReport, delivery: dict | None, told: dict | None = None):

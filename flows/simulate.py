@@ -19,7 +19,7 @@ from chase.night import NightReport
 from config import runtime
 from db.models import Delivery, Notice
 from db.session import session_factory
-from flows.nightly import check_night
+from flows.nightly import check_night, remember_checked
 from flows.telling import deliver_and_tell
 from tasks.deliver import refresh_delivery_statuses
 
@@ -46,9 +46,11 @@ def run_one_night(night: date, send: bool) -> tuple[NightReport, dict | None]:
         refresh_delivery_statuses(actor)  # as the nightly check does: what Notify learnt since last night
     report = check_night(night, actor)  # no staleness: a simulated night is not a real night
     if not send:
+        remember_checked(report)
         return report, None
     delivery, told = deliver_and_tell(night, actor)
     report.open_problems = told["open"]
+    remember_checked(report)
     return report, delivery
 
 

@@ -97,3 +97,13 @@ def test_a_rerun_with_nothing_changed_skips_the_decisions(nightly_env, smtp_sink
     b.information(nightly_env, "A1234BC", category=2, level=1, on=date(2027, 3, 15))  # something arrives
     changed = nightly_check(as_of=date(2027, 3, 15), return_state=True).result()
     assert not changed.unchanged and changed.closed == {"complete": 1}
+
+
+def test_a_rerun_after_a_night_that_told_the_omu_of_a_problem_still_skips_the_decisions(nightly_env, smtp_sink):
+    """The data-problems digest is queued (and audited) after the decisions: the night's fingerprint
+    is taken after it, or every rerun of such a night would decide everything again."""
+    b.prisoner(nightly_env, "C3456DE", crd=None)  # no usable release date: the OMU's digest tells of it
+    first = nightly_check(as_of=date(2027, 3, 15), return_state=True)
+    assert first.is_completed() and any("data problems" in m["Subject"] for m in smtp_sink.messages)
+    again = nightly_check(as_of=date(2027, 3, 15), return_state=True).result()
+    assert again.unchanged and again.cases == 0
