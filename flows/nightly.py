@@ -12,6 +12,7 @@ from prefect.utilities.annotations import quote
 from chase.night import NightReport, batches
 from config import runtime
 from flows.telling import deliver_and_tell, untold_reason
+from outbox.result import DeliveryResult
 from tasks.chase import BATCH_SIZE, check_batch, load_cases, mark_night_checked, night_unchanged, stale_sources
 from tasks.deliver import refresh_delivery_statuses
 from tasks.report import announce_night_checked, publish_night_report
@@ -67,13 +68,13 @@ def remember_checked(report: NightReport, stale: dict | None = None) -> None:
         mark_night_checked(report.night, report.cases, stale)
 
 
-def verdict(report: NightReport, delivery: dict | None, told: dict | None = None):
+def verdict(report: NightReport, delivery: DeliveryResult | None, told: dict | None = None):
     """Everything is committed by now; fail the run visibly if a human needs to look."""
-    delivery, reasons = delivery or {}, []
-    if delivery.get("undelivered"):
+    reasons = []
+    if delivery is not None and delivery.undelivered:
         reasons.append(
-            f"{delivery['undelivered_notices']} notices could not be delivered "
-            f"({delivery['undelivered']} copies): {delivery['why']}"
+            f"{delivery.undelivered_notices} notices could not be delivered "
+            f"({delivery.undelivered} copies): {delivery.why}"
         )
     threshold, blocking = runtime.settings().data_problem_threshold, report.blocking_problems()
     if blocking > threshold:

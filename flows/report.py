@@ -27,8 +27,9 @@ def weekly_report(as_of: date | None = None):
     queued = queue_reports(night, actor)
     delivery = deliver_notices(night, actor)
     publish_weekly_report(queued["report"], queued, delivery)
-    result = {"queued": queued["queued"], "already": queued["already"], "nobody": queued["nobody"], **delivery}
-    if delivery.get("undelivered"):  # as a night does: a report nobody received must show in the UI
-        message = f"{delivery['undelivered']} weekly report e-mails could not be delivered: {delivery['why']}"
+    result = {"queued": queued["queued"], "already": queued["already"], "nobody": queued["nobody"]}
+    result |= delivery.as_dict()
+    if delivery.undelivered:  # as a night does: a report nobody received must show in the UI
+        message = f"{delivery.undelivered} weekly report e-mails could not be delivered: {delivery.why}"
         return Failed(data=result, message=message)
     return result

@@ -32,8 +32,8 @@ def simulate_nights(start: date, end: date, send: bool = True, progress: Callabl
     while night <= end:
         report, delivery = run_one_night(night, send)
         reports.append(report)
-        if delivery and delivery["undelivered"]:
-            troubled[night] = delivery["why"]
+        if delivery is not None and delivery.undelivered:
+            troubled[night] = delivery.why
         if progress:
             progress(reports[-1])
         night += timedelta(days=1)

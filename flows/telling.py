@@ -7,37 +7,20 @@ from __future__ import annotations
 
 from datetime import date
 
+from outbox.result import DeliveryResult
 from tasks.deliver import deliver_notices
 from tasks.problems import queue_data_problem_digests, readdress_undelivered
 
 
-def deliver_and_tell(night: date, actor: str) -> tuple[dict, dict]:
+def deliver_and_tell(night: date, actor: str) -> tuple[DeliveryResult, dict]:
     """(delivery, told): tonight's e-mails go first, then the data-problems digests, which list
     tonight's failures too (nobody reads the Prefect UI at 02:00)."""
     readdress_undelivered(night)
     delivery = deliver_notices(night, actor)
     told = queue_data_problem_digests(night, actor)
     if told["queued"]:
-        delivery = merged(delivery, deliver_notices(night, actor))
+        delivery = delivery.then(deliver_notices(night, actor))
     return delivery, told
-
-
-def merged(first: dict, second: dict) -> dict:
-    """The second delivery retried what the first left for later: its retry-later replaces the first's."""
-    counts = {k: v for k, v in first["counts"].items() if k != "retry-later"}
-    for k, v in second["counts"].items():
-        counts[k] = counts.get(k, 0) + v
-    still = {k: counts.get(k, 0) for k in ("retry-later", "failed", "blocked")}
-    return {
-        "counts": counts,
-        "messages": first["messages"] + second["messages"],
-        "blocked": first["blocked"] + second["blocked"],
-        "undelivered": sum(still.values()),
-        "held_ids": sorted(set(first["held_ids"]) | set(second["held_ids"])),
-        "later_ids": second["later_ids"],
-        "undelivered_notices": len(set(first["held_ids"]) | set(second["held_ids"]) | set(second["later_ids"])),
-        "why": "; ".join(dict.fromkeys(w for w in (first["why"], second["why"]) if w)),
-    }
 
 
 def untold_reason(told: dict | None) -> str | None:

@@ -13,6 +13,7 @@ from db.types import utcnow
 from notifications.failures import DeliveryError
 from notifications.transports import make_transport
 from outbox.refresh import refresh
+from outbox.result import DeliveryResult
 from outbox.send import DeliveryReport, Mailer, deliver
 
 
@@ -28,7 +29,7 @@ def mailer(transport=None) -> Mailer:
 
 
 @task(name="deliver-notices", cache_policy=NO_CACHE)
-def deliver_notices(night: date, actor: str) -> dict:
+def deliver_notices(night: date, actor: str) -> DeliveryResult:
     report = deliver(mailer(), token=actor[:80])
     get_run_logger().info(
         "delivery: %d e-mails sent; %s",
@@ -36,16 +37,7 @@ def deliver_notices(night: date, actor: str) -> dict:
         ", ".join(f"{k} {v}" for k, v in sorted(report.counts.items())) or "nothing to send",
     )
     announce(night, report)
-    return {
-        "counts": dict(report.counts),
-        "messages": report.messages,
-        "blocked": report.blocked,
-        "undelivered": report.undelivered,
-        "undelivered_notices": len(report.stuck),
-        "held_ids": sorted(report.held),
-        "later_ids": sorted(report.stuck - report.held),
-        "why": report.why(),
-    }
+    return DeliveryResult.of(report)
 
 
 def announce(night: date, report: DeliveryReport) -> None:

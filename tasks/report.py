@@ -16,13 +16,14 @@ from prefect.runtime import deployment, flow_run
 from chase.night import NightReport
 from config import runtime
 from feeds.hmpps.age import data_age_section
+from outbox.result import DeliveryResult
 from rules.states import State
 
 MAX_ROWS = 5000
 
 
 @task(name="publish-night-report", cache_policy=NO_CACHE)
-def publish_night_report(report: NightReport, delivery: dict | None = None) -> None:
+def publish_night_report(report: NightReport, delivery: DeliveryResult | None = None) -> None:
     create_markdown_artifact(
         key="nightly-summary",
         markdown=night_summary_markdown(report, delivery) + "\n" + data_age_section(runtime.database(), report.night),
@@ -63,7 +64,7 @@ def announce_night_checked(night: date) -> None:
     )
 
 
-def night_summary_markdown(report: NightReport, delivery: dict | None) -> str:
+def night_summary_markdown(report: NightReport, delivery: DeliveryResult | None) -> str:
     mode = " (dry run: nothing written)" if report.dry_run else ""
     if report.unchanged:
         mode += " (already checked and nothing has changed since: decisions skipped, delivery retried)"
@@ -94,8 +95,8 @@ def night_summary_markdown(report: NightReport, delivery: dict | None) -> str:
         problems,
     )
     if delivery:
-        lines += _table("Delivery", ["outcome", "count"], sorted((k, v) for k, v in delivery.get("counts", {}).items()))
-        blocked = [(b["prison_number"], b["step"], b["reason"]) for b in delivery.get("blocked", [])[:200]]
+        lines += _table("Delivery", ["outcome", "count"], sorted(delivery.counts.items()))
+        blocked = [(b["prison_number"], b["step"], b["reason"]) for b in delivery.blocked[:200]]
         lines += _table("Held as blocked", ["prison number", "step", "reason"], blocked)
     return "\n".join(lines)
 

@@ -11,6 +11,7 @@ from prefect.cache_policies import NO_CACHE
 from chase.weekly_report import queue_weekly_reports
 from config import runtime
 from notifications.report.formats import MEASURE_LABELS, MEASURES, figure
+from outbox.result import DeliveryResult
 
 
 @task(name="queue-weekly-reports", cache_policy=NO_CACHE)
@@ -28,7 +29,7 @@ def queue_reports(as_of: date, actor: str) -> dict:
 
 
 @task(name="publish-weekly-report", cache_policy=NO_CACHE)
-def publish_weekly_report(report: dict, queued: dict, delivery: dict) -> None:
+def publish_weekly_report(report: dict, queued: dict, delivery: DeliveryResult) -> None:
     create_markdown_artifact(
         key="weekly-report",
         markdown=headline_markdown(report, queued, delivery),
@@ -36,13 +37,13 @@ def publish_weekly_report(report: dict, queued: dict, delivery: dict) -> None:
     )
 
 
-def headline_markdown(report: dict, queued: dict, delivery: dict) -> str:
+def headline_markdown(report: dict, queued: dict, delivery: DeliveryResult) -> str:
     """Counts only: the Prefect UI is widely visible, so no names and no prison numbers."""
     lines = [
         f"# Weekly compliance report, cases due {report['from']} to {report['to']}",
         "",
         f"{len(queued['queued'])} e-mails queued, {queued['already']} already queued by an earlier run, "
-        f"{delivery.get('messages', 0)} e-mails sent.",
+        f"{delivery.messages} e-mails sent.",
         "",
         "| Group | " + " | ".join(MEASURE_LABELS[m] for m in MEASURES) + " |",
         "|" + "---|" * (len(MEASURES) + 1),
