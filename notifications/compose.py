@@ -15,6 +15,7 @@ from notifications.context import message_context
 from notifications.model import Delivery, Envelope
 from notifications.notify_format import notify_body, with_notify_body
 from notifications.templating import render_parts
+from notifications.wire import new_message
 from notifications.wording import one_line
 
 MESSAGE_ID = re.compile(r"<[!-;=?-~]+@[!-;=?-~]+>")  # printable ASCII, no spaces or angle brackets inside
@@ -83,7 +84,7 @@ def render(
     context = message_context(envelope)
     subject, text, html = render_parts(context["folder"], context)
 
-    message = EmailMessage()
+    message = new_message()
     message["From"] = sender
     message["To"] = recipient
     if reply_to:

@@ -19,6 +19,7 @@ from jinja2 import TemplateError
 from notifications.addresses import domain_of, plain_address
 from notifications.notify_format import notify_body, with_notify_body
 from notifications.templating import render_parts
+from notifications.wire import new_message
 from notifications.wording import one_line
 
 CASE = "case"
@@ -89,7 +90,7 @@ def render_kind(
         subject, text, html = render_parts(renderer.folder, {**context, "reply_to": reply_to})
     except TemplateError as error:  # a context that does not fit its template: held, not a crashed night
         raise ValueError(f"the {kind} template cannot show this notice ({error})") from error
-    message = EmailMessage()
+    message = new_message()
     message["From"] = sender
     message["To"] = recipient
     if reply_to:

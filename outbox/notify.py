@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from email.message import EmailMessage
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Connection, Engine, update
 from sqlalchemy.orm import Session
 
 from db.models import Delivery
@@ -47,9 +47,8 @@ def notify_ahead(engine: Engine, transport, message: EmailMessage, members: list
     return None
 
 
-def record_notify_id(session: Session, delivery_ids: Iterable[int], notify_id: str | None) -> None:
+def record_notify_id(db: Session | Connection, delivery_ids: Iterable[int], notify_id: str | None) -> None:
     ids = list(delivery_ids)
     if ids and notify_id:
-        session.execute(
-            update(Delivery).where(Delivery.id.in_(ids)).values(notify_id=notify_id, notify_status="created")
-        )
+        table = Delivery.__table__
+        db.execute(update(table).where(table.c.id.in_(ids)).values(notify_id=notify_id, notify_status="created"))

@@ -1,4 +1,8 @@
-"""Recording what happened to each delivery, and rolling it up onto its notice."""
+"""Recording what happened to each delivery, and rolling it up onto its notice.
+
+Core statements on the tables, not ORM objects: delivery records every e-mail in its own commit, and
+these two functions are most of that commit's cost. `db` is a Session or a Connection.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,27 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Delivery, Notice
 
+DELIVERIES = Delivery.__table__
+NOTICES = Notice.__table__
+_COPIES = select(
+    DELIVERIES.c.notice_id,
+    DELIVERIES.c.status,
+    DELIVERIES.c.role,
+    DELIVERIES.c.attempts,
+    DELIVERIES.c.last_error,
+    DELIVERIES.c.sent_at,
+    DELIVERIES.c.message_id,
+).order_by(DELIVERIES.c.id)
+_SUMMARISE = update(NOTICES).where(NOTICES.c.id == bindparam("notice_id"))
+
 
 def mark(
-    session: Session,
+    db: Session | Connection,
     delivery_ids: Iterable[int],
     status: str,
     *,
@@ -25,37 +42,36 @@ def mark(
     ids = list(delivery_ids)
     if not ids:
         return
-    values = {"status": status, "claimed_by": None, "claimed_at": None, "attempts": Delivery.attempts + attempts}
+    values = {"status": status, "claimed_by": None, "claimed_at": None, "attempts": DELIVERIES.c.attempts + attempts}
     if error is not None:
         values["last_error"] = error[:2000]
     if message_id is not None:
         values.update(message_id=message_id, sent_at=sent_at)
-    session.execute(update(Delivery).where(Delivery.id.in_(ids)).values(**values))
+    db.execute(update(DELIVERIES).where(DELIVERIES.c.id.in_(ids)).values(**values))
 
 
-def roll_up(session: Session, notice_ids: Iterable[int]) -> None:
+def roll_up(db: Session | Connection, notice_ids: Iterable[int]) -> None:
     """A notice is sent when every copy went; failed or blocked if any copy did; else still pending."""
     ids = list(set(notice_ids))
     if not ids:
         return
-    rows = session.execute(select(Delivery).where(Delivery.notice_id.in_(ids))).scalars()
-    by_notice: dict[int, list[Delivery]] = defaultdict(list)
-    for delivery in rows:
-        by_notice[delivery.notice_id].append(delivery)
-    updates = [_summary(notice_id, deliveries) for notice_id, deliveries in by_notice.items()]
+    by_notice: dict[int, list] = defaultdict(list)
+    for copy in db.execute(_COPIES.where(DELIVERIES.c.notice_id.in_(ids))):
+        by_notice[copy.notice_id].append(copy)
+    updates = [_summary(notice_id, copies) for notice_id, copies in by_notice.items()]
     if updates:
-        session.execute(update(Notice), updates)
+        db.execute(_SUMMARISE, updates)
 
 
-def _summary(notice_id: int, deliveries: list[Delivery]) -> dict:
-    statuses = {d.status for d in deliveries}
-    sent = [d for d in deliveries if d.status == "sent"]
+def _summary(notice_id: int, copies: list) -> dict:
+    statuses = {d.status for d in copies}
+    sent = [d for d in copies if d.status == "sent"]
     lead = next((d for d in sent if d.role == "to"), sent[0] if sent else None)
-    errors = [d.last_error for d in deliveries if d.last_error and d.status != "sent"]
+    errors = [d.last_error for d in copies if d.last_error and d.status != "sent"]
     return {
-        "id": notice_id,
+        "notice_id": notice_id,
         "status": _status(statuses),
-        "attempts": max(d.attempts for d in deliveries),
+        "attempts": max(d.attempts for d in copies),
         "last_error": errors[-1] if errors else None,
         "sent_at": max((d.sent_at for d in sent), default=None),
         "message_id": lead.message_id if lead else None,

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from config.failpoints import failpoint
-from db.session import transaction
 from db.types import utcnow
 from notifications.addresses import InvalidAddress, check_address
 from notifications.compose import envelopes, render
@@ -159,9 +158,9 @@ def _send_one(mailer: Mailer, transport, message, members: list[Claimed], report
         )
         return not error.about_server
     failpoint("deliver.after-send")
-    with transaction(mailer.engine) as session:
+    with mailer.engine.begin() as connection:  # one commit per e-mail: a crash loses at most this one
         mark(
-            session,
+            connection,
             [c.delivery_id for c in members],
             "sent",
             message_id=message["Message-ID"],
@@ -170,8 +169,8 @@ def _send_one(mailer: Mailer, transport, message, members: list[Claimed], report
         )
         if _notify(transport):
             notify_id = notify_id or transport.sent_ids.get(message[REFERENCE_HEADER])
-            record_notify_id(session, [c.delivery_id for c in members], notify_id)
-        roll_up(session, [c.notice_id for c in members])
+            record_notify_id(connection, [c.delivery_id for c in members], notify_id)
+        roll_up(connection, [c.notice_id for c in members])
     failpoint("deliver.after-record")
     report.messages += 1
     report.counts["sent"] += len(members)
@@ -196,9 +195,9 @@ def _finish(
 ) -> None:
     if not members:
         return
-    with transaction(engine) as session:
-        mark(session, [c.delivery_id for c in members], status, error=error, attempts=attempts)
-        roll_up(session, [c.notice_id for c in members])
+    with engine.begin() as connection:
+        mark(connection, [c.delivery_id for c in members], status, error=error, attempts=attempts)
+        roll_up(connection, [c.notice_id for c in members])
     report.counts[counted_as] += len(members)
     if counted_as in ("retry-later", "failed", "blocked"):
         report.stuck.update(c.notice_id for c in members)
