@@ -2,7 +2,8 @@
 
 Import: csv rows straight into a scratch table with executemany. A night: one plain SQL
 read of the cases and their notices, the pure rules (rules.decide.decide) for each, and
-the e-mails rendered once each (notifications.compose.render). Nothing is written back.
+the e-mails rendered once each (notifications.compose.render) and, for a night that delivers,
+written once each to a scratch folder as plain files. Nothing is written back to the database.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import Engine
 
 from notifications.compose import envelopes, render
 from notifications.model import CaseItem, Delivery
+from notifications.wire import wire_bytes
 from rules.decide import CaseFacts, Handled, History, People, decide
 from rules.information import Information
 from rules.release import ReleaseDates
@@ -79,8 +81,15 @@ def read_cases(engine: Engine):
     return cases, notices
 
 
-def night_floor(engine: Engine, night: date, book, calendar, render_mail: bool = True) -> tuple[int, int]:
-    """(cases decided, e-mails rendered) for one night, nothing written."""
+def night_floor(
+    engine: Engine, night: date, book, calendar, render_mail: bool = True, mail_folder: Path | None = None
+) -> tuple[int, int]:
+    """(cases decided, e-mails rendered) for one night, nothing written to the database.
+
+    With `mail_folder`, each e-mail's bytes are also written there as a plain file (what the night's
+    file transport delivers, without its temporary file and rename), so that the floor of a night
+    that delivers includes delivering.
+    """
     cases, notices = read_cases(engine)
     handled = defaultdict(list)
     for number, step, on, key, status, to, context in notices:
@@ -102,8 +111,10 @@ def night_floor(engine: Engine, night: date, book, calendar, render_mail: bool =
             deliveries += _deliveries(facts, decision, names, night, len(deliveries))
     rendered = 0
     for envelope in envelopes(deliveries):
-        render(envelope, sender="mappa-tracker@justice.gov.uk")
+        message = render(envelope, sender="mappa-tracker@justice.gov.uk")
         rendered += 1
+        if mail_folder is not None:
+            (mail_folder / f"{rendered}.eml").write_bytes(wire_bytes(message))
     return len(cases), rendered
 
 

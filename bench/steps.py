@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.policy
 import os
 import smtplib
+import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -114,7 +115,8 @@ def first_night(db, scale, engine, today) -> Figure:
 
     book, calendar = _rules()
     figure = Figure(db, scale, "first nightly check (flows.nightly.nightly_check, end to end)")
-    figure.floor, (cases, mails) = floor_of(night_floor, engine, today, book, calendar)
+    with tempfile.TemporaryDirectory(prefix="mappa-floor-mail-") as scratch:
+        figure.floor, (cases, mails) = floor_of(night_floor, engine, today, book, calendar, True, Path(scratch))
     with timed(figure):
         report, ended = run_flow(nightly_check, as_of=today)
     figure.rows = report.cases
@@ -122,7 +124,7 @@ def first_night(db, scale, engine, today) -> Figure:
         figure.notes.append(f"floor decided {cases} cases")
     figure.notes.append(
         f"{len(report.queued)} notices queued, delivered by the file transport; "
-        f"floor: read + decide + render {mails} e-mails; run {ended}; "
+        f"floor: read + decide + render and write {mails} e-mails; run {ended}; "
         f"{server_runs(f'nightly-check-{today}')} run(s) on the Prefect server"
     )
     return show(figure)

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.bulk import insert_rows
 from db.models import AuditEvent, AuditHead
 from db.types import utcnow
 
@@ -44,13 +45,22 @@ def jsonable(value: Any) -> Any:
 def digest(
     prev_hash: str, seq: int, at: datetime, actor: str, prison_number: str | None, kind: str, detail: Any
 ) -> str:
-    body = json.dumps(
-        [prev_hash, seq, at.isoformat(), actor, prison_number, kind, detail],
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
+    return _hash_of(prev_hash, seq, at, actor, prison_number, kind, canonical(detail))
+
+
+def canonical(detail: Any) -> str:
+    """The detail as the hash sees it (sorted keys, no spaces); also what is stored, so it is made once."""
+    return json.dumps(detail, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _hash_of(
+    prev_hash: str, seq: int, at: datetime, actor: str, prison_number: str | None, kind: str, detail_json: str
+) -> str:
+    """sha256 of the JSON list [prev_hash, seq, at, actor, prison_number, kind, detail], detail already encoded."""
+    head = json.dumps(
+        [prev_hash, seq, at.isoformat(), actor, prison_number, kind], separators=(",", ":"), ensure_ascii=False
     )
-    return hashlib.sha256(body.encode()).hexdigest()
+    return hashlib.sha256(f"{head[:-1]},{detail_json}]".encode()).hexdigest()
 
 
 def append(session: Session, events: Iterable[Event]) -> int:
@@ -63,8 +73,8 @@ def append(session: Session, events: Iterable[Event]) -> int:
     rows = []
     for event in events:
         seq += 1
-        detail = jsonable(event.detail)
-        current = digest(prev, seq, at, event.actor, event.prison_number, event.kind, detail)
+        detail = canonical(jsonable(event.detail))
+        current = _hash_of(prev, seq, at, event.actor, event.prison_number, event.kind, detail)
         rows.append(
             dict(
                 seq=seq,
@@ -78,7 +88,7 @@ def append(session: Session, events: Iterable[Event]) -> int:
             )
         )
         prev = current
-    session.execute(insert(AuditEvent.__table__), rows)  # Core: no ORM bookkeeping for rows never loaded
+    insert_rows(session, AuditEvent.__table__, rows, encoded=("detail",))
     head.seq, head.hash = seq, prev
     return len(rows)
 

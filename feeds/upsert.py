@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.audit import Event
+from db.bulk import insert_rows
 from feeds.kinds import Target
 
 INSERTED, UPDATED, UNCHANGED = "inserted", "updated", "unchanged"
@@ -44,8 +45,7 @@ def upsert(
             events.extend(_changes(target, before, after, changed, actor))
         outcomes.append(UPDATED if changed else UNCHANGED)
     if inserts:
-        # Core, not ORM: the ORM leaves out None values, splitting the executemany into one INSERT per row.
-        session.execute(insert(target.model.__table__), inserts)
+        insert_rows(session, target.model.__table__, inserts)
     if updates:
         session.execute(update(target.model), updates)
     return outcomes, events

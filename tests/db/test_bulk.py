@@ -1,0 +1,93 @@
+"""db.bulk.insert_rows writes what session.execute(insert(...)) would, on both databases, and the
+audit trail it now feeds hashes exactly as before."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, date, datetime
+
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import insert, select
+
+from db import audit
+from db.bulk import insert_rows
+from db.models import AuditEvent, Prisoner
+from db.session import transaction
+
+NIGHT = datetime(2027, 1, 4, 1, 30, tzinfo=UTC)
+
+
+def _prisoner(number: str, **values) -> dict:
+    return {"prison_number": number, "first_name": "Jo", "last_name": None, "crd": date(2027, 3, 5), **values}
+
+
+def _rows(engine, model) -> list[dict]:
+    table = model.__table__
+    with engine.connect() as connection:
+        found = connection.execute(select(table).order_by(*table.primary_key.columns)).mappings().all()
+    return [dict(row) for row in found]
+
+
+def test_rows_land_as_the_core_insert_would_land_them(engine):
+    with transaction(engine) as session:
+        session.execute(insert(Prisoner.__table__), [_prisoner("A0000AA"), _prisoner("A0000AB", ted=None)])
+        insert_rows(session, Prisoner.__table__, [_prisoner("B0000AA"), _prisoner("B0000AB", ted=None)])
+    by_core, by_bulk = _rows(engine, Prisoner)[:2], _rows(engine, Prisoner)[2:]
+    for core, bulk in zip(by_core, by_bulk):
+        assert core.pop("updated_at").tzinfo is not None and bulk.pop("updated_at").tzinfo is not None  # the default
+        assert {**core, "prison_number": None} == {**bulk, "prison_number": None}
+
+
+def test_json_and_times_round_trip_and_a_rolled_back_batch_leaves_nothing(engine):
+    detail = {"after": {"crd": "2027-03-05", "name": 'O\'Brien "Jo" é'}, "n": [1, None]}
+    row = dict(seq=1, at=NIGHT, actor="test", prison_number=None, kind="k", detail=detail, prev_hash="0", hash="1")
+    try:
+        with transaction(engine) as session:
+            insert_rows(session, AuditEvent.__table__, [row])
+            raise RuntimeError("give up")
+    except RuntimeError:
+        pass
+    assert _rows(engine, AuditEvent) == []
+    with transaction(engine) as session:
+        insert_rows(session, AuditEvent.__table__, [row, {**row, "seq": 2, "detail": audit.canonical(detail)}], ())
+    first, second = _rows(engine, AuditEvent)
+    assert first["detail"] == detail and first["at"] == NIGHT
+    assert second["detail"] == audit.canonical(detail)  # not encoded= : a string is stored as a JSON string
+
+
+def test_the_appended_chain_verifies(engine):
+    events = [
+        audit.Event("prisoner-added", "import:test", f"A{i:04d}AA", {"after": {"crd": date(2027, 1, i + 1)}})
+        for i in range(5)
+    ]
+    with transaction(engine) as session:
+        audit.append(session, events)
+        audit.append(session, events[:2])
+    with transaction(engine) as session:
+        verdict = audit.verify(session)
+        stored = session.scalars(select(AuditEvent.detail).order_by(AuditEvent.seq)).all()
+    assert verdict.ok and verdict.checked == 7
+    assert stored[0] == {"after": {"crd": "2027-01-01"}}
+
+
+details = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@given(detail=st.dictionaries(st.text(max_size=5), details, max_size=4), actor=st.text(max_size=20))
+def test_the_hash_is_the_documented_one(detail, actor):
+    """sha256 of json.dumps([prev, seq, at, actor, prison_number, kind, detail], sort_keys, compact)."""
+    documented = json.dumps(
+        ["0" * 64, 7, NIGHT.isoformat(), actor, None, "kind", detail],
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    assert (
+        audit.digest("0" * 64, 7, NIGHT, actor, None, "kind", detail) == hashlib.sha256(documented.encode()).hexdigest()
+    )
