@@ -18,11 +18,17 @@ from sqlalchemy.orm import Session
 
 
 def insert_rows(
-    db: Session | Connection, table: Table, rows: Sequence[Mapping[str, Any]], encoded: Collection[str] = ()
+    db: Session | Connection,
+    table: Table,
+    rows: Sequence[Mapping[str, Any]],
+    encoded: Collection[str] = (),
+    unless_taken: str | None = None,
 ) -> None:
     """Insert `rows` (dicts with the same keys) into `table` in the caller's transaction.
 
     `encoded`: columns whose values are already what the driver takes (JSON columns given as JSON text).
+    `unless_taken`: a unique column; rows whose value is already there are left out (ON CONFLICT DO
+    NOTHING), which is how two runs of one night race safely.
     """
     if not rows:
         return
@@ -38,14 +44,28 @@ def insert_rows(
     quote = connection.dialect.identifier_preparer.quote
     columns = ", ".join(quote(name) for name in names)
     target = connection.dialect.identifier_preparer.format_table(table)
-    if connection.dialect.name == "postgresql":
-        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        with cursor.copy(f"COPY {target} ({columns}) FROM STDIN") as copy:
-            for value in values:
-                copy.write_row(value)
-    else:
+    conflict = f" ON CONFLICT ({quote(unless_taken)}) DO NOTHING" if unless_taken else ""
+    if connection.dialect.name != "postgresql":
         marks = ", ".join("?" * len(names))
-        connection.exec_driver_sql(f"INSERT INTO {target} ({columns}) VALUES ({marks})", [tuple(v) for v in values])
+        sql = f"INSERT INTO {target} ({columns}) VALUES ({marks}){conflict}"
+        connection.exec_driver_sql(sql, [tuple(v) for v in values])
+    elif not unless_taken:
+        _copy(connection, target, columns, values)
+    else:  # COPY has no ON CONFLICT: copy into a scratch table, then insert what is not taken
+        scratch = quote(f"new_{table.name}")
+        connection.exec_driver_sql(  # the given columns' types only: no constraint to trip over
+            f"CREATE TEMPORARY TABLE {scratch} ON COMMIT DROP AS SELECT {columns} FROM {target} WITH NO DATA"
+        )
+        _copy(connection, scratch, columns, values)
+        connection.exec_driver_sql(f"INSERT INTO {target} ({columns}) SELECT {columns} FROM {scratch}{conflict}")
+        connection.exec_driver_sql(f"DROP TABLE {scratch}")
+
+
+def _copy(connection: Connection, target: str, columns: str, values: list[list[Any]]) -> None:
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f"COPY {target} ({columns}) FROM STDIN") as copy:
+        for value in values:
+            copy.write_row(value)
 
 
 def _defaults(table: Table, given: list[str]) -> dict[str, Any]:

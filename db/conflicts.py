@@ -9,6 +9,8 @@ from __future__ import annotations
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from db.bulk import insert_rows
+
 
 def insert_new(session: Session, model, rows: list[dict], key: str, returning=()):
     """Insert the rows whose `key` is not taken yet; return the inserted rows' `returning` columns."""
@@ -19,6 +21,6 @@ def insert_new(session: Session, model, rows: list[dict], key: str, returning=()
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = dialect.insert(table).on_conflict_do_nothing(index_elements=[key])
     if not returning:
-        session.execute(statement, rows)
+        insert_rows(session, table, rows, unless_taken=key)
         return []
     return session.execute(statement.returning(*(table.c[column.key] for column in returning)), rows).all()

@@ -91,3 +91,18 @@ def test_the_hash_is_the_documented_one(detail, actor):
     assert (
         audit.digest("0" * 64, 7, NIGHT, actor, None, "kind", detail) == hashlib.sha256(documented.encode()).hexdigest()
     )
+
+
+def test_rows_already_taken_are_left_alone_and_the_rest_land(engine):
+    with transaction(engine) as session:
+        insert_rows(session, Prisoner.__table__, [_prisoner("A0000AA", first_name="First")])
+    with transaction(engine) as session:
+        batch = [_prisoner("A0000AA", first_name="Second"), _prisoner("A0000AB"), _prisoner("A0000AB")]
+        insert_rows(session, Prisoner.__table__, batch, unless_taken="prison_number")
+        insert_rows(session, Prisoner.__table__, [_prisoner("A0000AC")], unless_taken="prison_number")
+    rows = _rows(engine, Prisoner)
+    assert [(r["prison_number"], r["first_name"]) for r in rows] == [
+        ("A0000AA", "First"),
+        ("A0000AB", "Jo"),
+        ("A0000AC", "Jo"),
+    ]
