@@ -27,6 +27,8 @@ from rules.decide import step_rank
 from rules.steps import CLOSING_STEPS, Step
 from rules.trail import left_behind, stored_context
 
+MOVED = "case-establishment-changed"  # the report reads these to know where a case was on its due date
+
 
 @dataclass
 class Written:
@@ -221,6 +223,18 @@ def _change_events(outcome: Outcome, stored: dict | None, fields: dict, actor: s
     for problem in fields["problems"]:
         if (problem["code"], problem["detail"]) not in seen:
             events.append(_event(outcome, "data-problem", actor, code=problem["code"], detail=problem["detail"]))
+    if stored is not None and before.get("establishment_code") != fields["establishment_code"]:
+        # dated by the night, not the feed's clock: the report asks where a case was on its due date
+        events.append(
+            _event(
+                outcome,
+                MOVED,
+                actor,
+                before=before.get("establishment_code"),
+                after=fields["establishment_code"],
+                night=outcome.night,
+            )
+        )
     if stored is not None and before.get("planning_date") != fields["planning_date"]:
         events.append(
             _event(outcome, "re-planned", actor, before=before.get("planning_date"), after=fields["planning_date"])

@@ -1,9 +1,9 @@
 """Read the compliance report's facts from the database and group them (docs/report.md).
 
 For each tracked case whose due date D (the due date of its latest plan) falls in the period:
-its first completion, its release, the establishment that held it on D and the most senior step
-sent. The arithmetic is rules.compliance; this module only reads, with select(), in the session
-it is given.
+its first completion, its release, the establishment that held it on D (from the moves the nightly
+check recorded) and the most senior step sent. The arithmetic is rules.compliance; this module only
+reads, with select(), in the session it is given.
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from chase.apply import MOVED
 from config import runtime
-from db.models import Allocation, Case, Establishment, MappaInformation, Notice, Pdu, Prisoner, Team
+from db.models import Allocation, AuditEvent, Case, Establishment, MappaInformation, Notice, Pdu, Prisoner, Team
 from rules.calendar import WorkingCalendar
-from rules.compliance import CaseDates, measures, weeks_ending
+from rules.compliance import CaseDates, Move, held_on, measures, weeks_ending
 from rules.states import State
 from rules.steps import Step
 
@@ -138,6 +139,7 @@ def build_report(
 
 
 def tracked_cases(session: Session, due_from: date, due_to: date, as_of: date) -> list[TrackedCase]:
+    period = (Case.due_date >= due_from, Case.due_date <= due_to, Case.tracked_since <= as_of)
     rows = session.execute(
         select(
             Case.prison_number,
@@ -153,11 +155,11 @@ def tracked_cases(session: Session, due_from: date, due_to: date, as_of: date) -
         .outerjoin(Prisoner, Prisoner.prison_number == Case.prison_number)
         .outerjoin(MappaInformation, MappaInformation.prison_number == Case.prison_number)
         .outerjoin(Allocation, Allocation.prison_number == Case.prison_number)
-        .where(Case.due_date >= due_from, Case.due_date <= due_to, Case.tracked_since <= as_of)
+        .where(*period)
         .order_by(Case.prison_number)
     ).all()
     numbers = [row.prison_number for row in rows]
-    held, steps = _held_on_due(session, rows), _highest_steps(session, numbers, as_of)
+    held, steps = _held_on_due(session, rows, *period), _highest_steps(session, numbers, as_of)
     cases = []
     for row in rows:
         completed = None
@@ -172,20 +174,18 @@ def tracked_cases(session: Session, due_from: date, due_to: date, as_of: date) -
     return cases
 
 
-def _held_on_due(session: Session, rows: list[Any]) -> dict[str, str | None]:
-    """The establishment of each case's last notice on or before D (a transfer moves later notices), else now."""
-    held: dict[str, str | None] = {row.prison_number: row.establishment_code for row in rows}
-    due = {row.prison_number: row.due_date for row in rows}
-    for chunk in _chunks(list(due)):
-        notices = session.execute(
-            select(Notice.prison_number, Notice.night, Notice.establishment_code)
-            .where(Notice.prison_number.in_(chunk), Notice.establishment_code.is_not(None))
-            .order_by(Notice.night, Notice.id)
-        )
-        for number, night, code in notices:
-            if number is not None and night <= due[number]:
-                held[number] = code
-    return held
+def _held_on_due(session: Session, rows: list[Any], *period: Any) -> dict[str, str | None]:
+    """The establishment holding each case on D, from the moves the nightly check recorded."""
+    moves: dict[str, list[Move]] = defaultdict(list)
+    statement = (
+        select(AuditEvent.prison_number, AuditEvent.detail)
+        .join(Case, Case.prison_number == AuditEvent.prison_number)
+        .where(AuditEvent.kind == MOVED, *period)
+        .order_by(AuditEvent.seq)
+    )
+    for number, detail in session.execute(statement):
+        moves[number].append(Move(date.fromisoformat(detail["night"]), detail["before"], detail["after"]))
+    return {row.prison_number: held_on(row.due_date, moves[row.prison_number], row.establishment_code) for row in rows}
 
 
 def _highest_steps(session: Session, numbers: list[str], as_of: date) -> dict[str, str]:

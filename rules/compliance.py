@@ -1,7 +1,8 @@
 """The compliance report's arithmetic: a case's outcome, working days late, median and p90, ISO weeks.
 
 Pure: the facts (due date D, completion, release) come in already read, and `as_of` is passed in,
-so a simulation can report on its own nights. docs/report.md defines each measure.
+so a simulation can report on its own nights. docs/report.md defines each measure and where a
+transferred case counts (`held_on`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,32 @@ class CaseDates:
     completed: date | None = None
     released: date | None = None
     highest_step: str | None = None  # the most senior chasing step sent on or before as_of
+
+
+@dataclass(frozen=True)
+class Move:
+    """A change of the establishment holding a case, as the nightly check first saw it."""
+
+    night: date
+    before: str | None
+    after: str | None
+
+
+def held_on(due: date, moves: Sequence[Move], current: str | None) -> str | None:
+    """The establishment holding a case on D: the `after` of the last move on or before D, else the
+    `before` of the first move after D, else `current` (no move recorded).
+
+    An empty code (not held by a known prison then) gives way to the nearest known one, looking back
+    from D first: a case counts for the last prison known to have held it.
+    """
+    ordered = sorted(moves, key=lambda move: move.night)  # stable: two moves of one night keep their order
+    if not ordered:
+        return current
+    holders = [ordered[0].before, *(move.after for move in ordered)]  # holders[i] from the i-th move on
+    on_due = sum(1 for move in ordered if move.night <= due)
+    known_then = [code for code in holders[: on_due + 1] if code]
+    known_after = [code for code in holders[on_due + 1 :] if code]
+    return known_then[-1] if known_then else known_after[0] if known_after else current
 
 
 def known_on(day: date | None, as_of: date) -> date | None:

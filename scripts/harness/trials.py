@@ -390,11 +390,10 @@ def _duplicates(engine) -> tuple[int, int]:
 def _repeated_events(engine) -> int:
     from db.models import AuditEvent
 
+    kinds = ("case-tracked", "state-changed", "data-problem", "re-planned", "case-closed", "case-establishment-changed")
     with session_factory(engine)() as session:
         rows = session.execute(
-            select(AuditEvent.prison_number, AuditEvent.kind, AuditEvent.detail).where(
-                AuditEvent.kind.in_(("case-tracked", "state-changed", "data-problem", "re-planned", "case-closed"))
-            )
+            select(AuditEvent.prison_number, AuditEvent.kind, AuditEvent.detail).where(AuditEvent.kind.in_(kinds))
         ).all()
     seen = Counter((pn, kind, repr(sorted(detail.items()))) for pn, kind, detail in rows)
     return sum(n - 1 for n in seen.values() if n > 1)

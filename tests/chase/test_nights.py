@@ -8,9 +8,11 @@ from datetime import date
 from sqlalchemy import select
 
 from db.audit import verify
-from db.models import Case, Notice
+from db.models import AuditEvent, Case, Notice
 from db.session import make_engine, session_factory
+from feeds.importer import import_feed
 from tests.chase.helpers import audit_count, outbox, run_night, run_nights
+from tests.feeds.conftest import RELEASES, release
 from tests.support import builders as b
 
 
@@ -59,6 +61,28 @@ def test_rerunning_a_night_queues_and_records_nothing(engine):
     again = run_night(engine, date(2027, 3, 15))
     assert [q["step"] for q in first.queued] == ["request"] and again.queued == []
     assert (outbox(engine, include_superseded=True), audit_count(engine)) == before
+
+
+def test_a_transfer_is_recorded_once_with_the_night_it_was_first_seen(engine, tmp_path):
+    b.durham(engine)
+    b.prison(engine, "FKI", "HMP Frankland")
+    b.prisoner(engine, "A1234BC", crd=date(2027, 10, 13))
+    run_night(engine, date(2027, 3, 15))
+    moved = tmp_path / "releases.csv"
+    moved.write_text(f"{RELEASES}\n{release('A1234BC', establishment_code='FKI')}\n")
+    assert import_feed(engine, "releases", moved).updated == 1
+    for night in (date(2027, 3, 16), date(2027, 3, 16), date(2027, 3, 17)):  # a re-run records nothing more
+        run_night(engine, night)
+    with session_factory(engine)() as session:
+        kinds = ("establishment-changed", "case-establishment-changed")
+        found = session.execute(
+            select(AuditEvent.kind, AuditEvent.detail).where(AuditEvent.kind.in_(kinds)).order_by(AuditEvent.seq)
+        ).all()
+        assert session.get(Case, "A1234BC").establishment_code == "FKI"
+    assert [tuple(row) for row in found] == [
+        ("establishment-changed", {"before": {"establishment_code": "DMI"}, "after": {"establishment_code": "FKI"}}),
+        ("case-establishment-changed", {"before": "DMI", "after": "FKI", "night": "2027-03-16"}),
+    ]
 
 
 def test_a_dry_run_changes_nothing(engine):

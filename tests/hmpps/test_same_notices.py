@@ -18,7 +18,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from db.models import Notice
+from db.models import AuditEvent, Notice
 from db.session import make_engine, session_factory
 from feeds.importer import import_feed
 from tests.chase.helpers import run_night
@@ -222,6 +222,15 @@ def outbox(engine, night: date) -> list[tuple]:
         return [(r.prison_number, r.step, sorted(r.to), sorted(r.cc), r.status) for r in rows]
 
 
+def moves(engine) -> list[tuple]:
+    """The transfers the nightly check recorded, whichever source told it (the report places cases by them)."""
+    with session_factory(engine)() as session:
+        statement = select(AuditEvent.prison_number, AuditEvent.detail).where(
+            AuditEvent.kind == "case-establishment-changed"
+        )
+        return [tuple(row) for row in session.execute(statement.order_by(AuditEvent.seq))]
+
+
 def test_api_and_csv_feeds_give_the_same_notices_night_by_night(request, db_url, world, api, sync, engine, tmp_path):
     kind = request.node.callspec.params["db_url"]
     factory = request.getfixturevalue(f"{kind}_factory")
@@ -245,6 +254,7 @@ def test_api_and_csv_feeds_give_the_same_notices_night_by_night(request, db_url,
             assert from_api == from_csv, f"night {night}"
             steps |= {row[1] for row in from_csv}
         assert {"request", "reminder", "escalation-1", "final-warning", "resolved", "released-unconfirmed"} <= steps
+        assert moves(engine) == moves(csv_engine) == [("A1007AA", {"before": DMI, "after": LPI, "night": str(d(8))})]
     finally:
         csv_engine.dispose()
         factory.drop(csv_url)

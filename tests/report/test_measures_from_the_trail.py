@@ -2,8 +2,9 @@
 
 The derivation below shares no code with chase.compliance or rules.compliance: it reads the
 `case-closed` events of the audit trail for completion and release, the `step-queued` events (and
-their notices' status) for the most senior step, and the notices' establishment for where a case
-was on its due date D. Only D itself is read from the cases table: it is the latest plan's date.
+their notices' status) for the most senior step, and the `case-establishment-changed` events for
+where a case was on its due date D. From the cases table it reads only D (the latest plan's date)
+and, for a case never seen to move, where the nightly check holds it.
 """
 
 from __future__ import annotations
@@ -54,7 +55,13 @@ def derive(engine, period_from: date, period_to: date, as_of: date) -> dict:
         status = {
             key: (st, night) for key, st, night in session.execute(select(Notice.key, Notice.status, Notice.night))
         }
-        notices = session.execute(select(Notice.prison_number, Notice.night, Notice.establishment_code)).all()
+        now = dict(session.execute(select(Case.prison_number, Case.establishment_code)).tuples().all())
+        moves = [
+            (e.prison_number, date.fromisoformat(e.detail["night"]), e.detail["before"], e.detail["after"])
+            for e in session.scalars(
+                select(AuditEvent).where(AuditEvent.kind == "case-establishment-changed").order_by(AuditEvent.seq)
+            )
+        ]
         queued = [
             (e.prison_number, e.detail["step"], e.detail["key"])
             for e in session.scalars(select(AuditEvent).where(AuditEvent.kind == "step-queued"))
@@ -62,15 +69,15 @@ def derive(engine, period_from: date, period_to: date, as_of: date) -> dict:
         tracked = {
             e.prison_number for e in session.scalars(select(AuditEvent).where(AuditEvent.kind == "case-tracked"))
         }
-    where: dict[str, tuple[date, str]] = {}
-    for number, night, code in notices:
-        if (
-            number in due
-            and due[number]
-            and night <= due[number]
-            and (number not in where or night >= where[number][0])
-        ):
-            where[number] = (night, code)
+    moved: dict[str, list[tuple[date, str, str]]] = defaultdict(list)
+    for number, night, before, after in moves:
+        moved[number].append((night, before, after))
+    where = {}
+    for number, d in due.items():
+        if d is not None:  # the last move on or before D says where it went, else the first after where it left
+            went = [after for night, _, after in moved[number] if night <= d]
+            left = [before for night, before, _ in moved[number] if night > d]
+            where[number] = went[-1] if went else left[0] if left else now[number]
     most_senior: dict[str, Step] = {}
     for number, name, key in queued:
         step = Step(name)
@@ -97,7 +104,7 @@ def derive(engine, period_from: date, period_to: date, as_of: date) -> dict:
         else:
             outcome = "open_overdue"
         late = sum(CALENDAR.is_working_day(d + timedelta(days=k)) for k in range(1, (done - d).days + 1)) if done else 0
-        rows.append({"number": number, "outcome": outcome, "late": late, "at": where.get(number, (None, None))[1]})
+        rows.append({"number": number, "outcome": outcome, "late": late, "at": where.get(number)})
     return {"rows": rows, "senior": most_senior}
 
 

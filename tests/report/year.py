@@ -36,11 +36,22 @@ def simulate_year(engine, seed: int = 13, cases: int = 60) -> None:
         for number, info in arrivals.get(night, []):
             b.information(engine, number, **info)
         if night.day == 1:  # a transfer now and then: the report counts a case where it was on D
+            transfer(engine, f"R{night.month:04d}EP")
+        # a release put back (its D moves later), and last month's such case moves: when that is after its last step
+        # and before its new D, it counts where it went, not where its last notice came from (R0027EP)
+        if night.day == 15 and night.month + 20 < cases:
             with transaction(engine) as session:
-                session.execute(
-                    update(Prisoner)
-                    .where(Prisoner.prison_number == f"R{night.month:04d}EP")
-                    .values(establishment_code="FKI")
-                )
+                session.get_one(Prisoner, f"R{night.month + 20:04d}EP").crd += timedelta(days=91)
+            transfer(engine, f"R{night.month + 19:04d}EP")
         run_night(engine, night)
         night += timedelta(days=1)
+
+
+def transfer(engine, number: str) -> None:
+    """Durham to Frankland in the prisoner's row, as a releases feed leaves it; the nightly check records the move."""
+    with transaction(engine) as session:
+        session.execute(
+            update(Prisoner)
+            .where(Prisoner.prison_number == number, Prisoner.establishment_code == "DMI")
+            .values(establishment_code="FKI")
+        )

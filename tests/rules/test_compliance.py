@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 from rules.calendar import WorkingCalendar
 from rules.compliance import (
     CaseDates,
+    Move,
     Outcome,
+    held_on,
     iso_week,
     measures,
     median,
@@ -24,6 +26,41 @@ from rules.steps import Step
 
 CALENDAR = WorkingCalendar.england_and_wales()
 D, AS_OF = date(2027, 3, 10), date(2027, 6, 1)
+
+
+def moved(days: int, before: str | None, after: str | None) -> Move:
+    return Move(D + timedelta(days=days), before, after)
+
+
+@pytest.mark.parametrize(
+    ("moves", "current", "expected"),
+    [
+        ((), "FKI", "FKI"),  # never moved: where it is
+        ((moved(-20, "DMI", "FKI"),), "FKI", "FKI"),  # moved before D
+        ((moved(0, "DMI", "FKI"),), "FKI", "FKI"),  # moved on the night of D: held there on D
+        ((moved(1, "DMI", "FKI"),), "FKI", "DMI"),  # moved after D
+        ((moved(-30, "LPI", "DMI"), moved(-5, "DMI", "FKI"), moved(9, "FKI", "HMI")), "HMI", "FKI"),
+        ((moved(-30, "FKI", "DMI"), moved(40, "DMI", "FKI")), "FKI", "DMI"),  # there and back, D between
+        ((moved(9, "FKI", "HMI"), moved(-5, "DMI", "FKI")), "HMI", "FKI"),  # given out of order
+        ((moved(-5, "DMI", None),), None, "DMI"),  # left the roll before D: the last prison known
+        ((moved(5, None, "DMI"),), "DMI", "DMI"),  # no prison known on D: the first known after
+        ((moved(5, None, None),), "FKI", "FKI"),
+    ],
+)
+def test_the_establishment_holding_a_case_on_d(moves, current, expected):
+    assert held_on(D, moves, current) == expected
+
+
+@given(st.lists(st.tuples(st.integers(-60, 60), st.sampled_from(["DMI", "FKI", "HMI"])), min_size=1, max_size=6))
+def test_a_chain_of_moves_counts_where_the_case_was_on_d(steps):
+    """Moves that follow on from each other (each leaves where the last one arrived): the holder on D."""
+    steps = sorted(steps)
+    where, moves = "LPI", []
+    for days, code in steps:
+        moves.append(moved(days, where, code))
+        where = code
+    on_d = [code for days, code in steps if days <= 0]
+    assert held_on(D, moves, where) == (on_d[-1] if on_d else "LPI")
 
 
 @pytest.mark.parametrize(
