@@ -88,21 +88,26 @@ def decide_cases(
     paused = gc.isenabled()
     gc.disable()
     try:
-        return [_decide_one(s, night, book, calendar, known) for s in snapshots]
+        roles: dict[int, tuple] = {}  # by policy: the same few policies for every case
+        return [_decide_one(s, night, book, calendar, known, roles) for s in snapshots]
     finally:
         if paused:
             gc.enable()
 
 
-def _decide_one(snapshot: Snapshot, night: date, book: PolicyBook, calendar: WorkingCalendar, known) -> Outcome:
+def _decide_one(
+    snapshot: Snapshot, night: date, book: PolicyBook, calendar: WorkingCalendar, known, roles: dict
+) -> Outcome:
     """The rules' decision, then the data problems: a blocking one stops the chase (rules.problems)."""
     facts = snapshot.facts
     policy = book.for_establishment(facts.establishment_code)
     decision = decide(facts, snapshot.history, night, policy, calendar)
     found = tuple(from_rule(text) for text in decision.problems)
     if known is not None and decision.state not in CLOSED_STATES:
-        roles = policy_roles(policy)
-        found = merged(standing(facts, known(facts.prison_number, facts.establishment_code), roles), found)
+        entry = roles.get(id(policy))
+        if entry is None or entry[0] is not policy:  # kept with its policy, so an id reused is not trusted
+            entry = roles[id(policy)] = (policy, policy_roles(policy))
+        found = merged(standing(facts, known(facts.prison_number, facts.establishment_code), entry[1]), found)
     return Outcome(snapshot, blocked(decision, found), night, found)
 
 

@@ -63,7 +63,12 @@ def known_for(
         )
         synced = {number: sync_problems(facts) for number, facts in sync_problem_facts(session, numbers).items()}
     stale = stale or {}
-    refused = (lambda address: check_address(address, allowed_domains)) if allowed_domains is not None else None
+    verdicts: dict[str | None, str | None] = {}  # a batch names the same mailboxes thousands of times
+
+    def refused(address: str | None) -> str | None:
+        if address not in verdicts:
+            verdicts[address] = check_address(address, allowed_domains or ())
+        return verdicts[address]
 
     def lookup(prison_number: str, establishment_code: str | None) -> Known:
         pdu = pdu_of.get(prison_number)
@@ -73,7 +78,7 @@ def known_for(
             pdu_known=pdu in pdus,
             stale_since=stale.get(establishment_code or ""),
             synced=synced.get(prison_number, ()),
-            **({"address_problem": refused} if refused else {}),
+            **({"address_problem": refused} if allowed_domains is not None else {}),
         )
 
     return lookup
