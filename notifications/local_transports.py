@@ -53,9 +53,12 @@ class FileTransport:
 
     def send(self, message: EmailMessage) -> Path:
         """Write one RFC 5322 file; a reader never sees half a message (temp file, then os.replace)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
         target = self.folder / file_name(message)
-        handle, temp = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
+        try:
+            handle, temp = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
+        except FileNotFoundError:  # made on first need, not checked for every e-mail of a national night
+            self.folder.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
         try:
             # No fsync: the rename is what keeps a reader from half a message; surviving a power cut is
             # not this development transport's job, and an fsync per e-mail was a third of its cost.

@@ -27,6 +27,20 @@ _COPIES = select(
     DELIVERIES.c.message_id,
 ).order_by(DELIVERIES.c.id)
 _SUMMARISE = update(NOTICES).where(NOTICES.c.id == bindparam("notice_id"))
+_OF_NOTICES = _COPIES.where(DELIVERIES.c.notice_id.in_(bindparam("notice_ids", expanding=True)))
+# Built once: constructing the statement cost as much as running it, once per e-mail sent.
+_SENT = (
+    update(DELIVERIES)
+    .where(DELIVERIES.c.id.in_(bindparam("delivery_ids", expanding=True)))
+    .values(
+        status="sent",
+        claimed_by=None,
+        claimed_at=None,
+        attempts=DELIVERIES.c.attempts + 1,
+        message_id=bindparam("sent_message_id", type_=DELIVERIES.c.message_id.type),
+        sent_at=bindparam("sent_on", type_=DELIVERIES.c.sent_at.type),
+    )
+)
 
 
 def mark(
@@ -50,13 +64,19 @@ def mark(
     db.execute(update(DELIVERIES).where(DELIVERIES.c.id.in_(ids)).values(**values))
 
 
+def mark_sent(db: Session | Connection, delivery_ids: list[int], message_id: str, sent_at: datetime) -> None:
+    """mark(db, ids, "sent", message_id=..., sent_at=..., attempts=1), the statement prepared once."""
+    if delivery_ids:
+        db.execute(_SENT, {"delivery_ids": delivery_ids, "sent_message_id": message_id, "sent_on": sent_at})
+
+
 def roll_up(db: Session | Connection, notice_ids: Iterable[int]) -> None:
     """A notice is sent when every copy went; failed or blocked if any copy did; else still pending."""
     ids = list(set(notice_ids))
     if not ids:
         return
     by_notice: dict[int, list] = defaultdict(list)
-    for copy in db.execute(_COPIES.where(DELIVERIES.c.notice_id.in_(ids))):
+    for copy in db.execute(_OF_NOTICES, {"notice_ids": ids}):
         by_notice[copy.notice_id].append(copy)
     updates = [_summary(notice_id, copies) for notice_id, copies in by_notice.items()]
     if updates:

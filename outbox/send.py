@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from config.failpoints import failpoint
 from db.types import utcnow
@@ -26,7 +26,7 @@ from notifications.notify_transport import REFERENCE_HEADER
 from notifications.transports import send_with_retry
 from outbox.claim import Claimed, claim
 from outbox.notify import notify_ahead, record_notify_id
-from outbox.record import mark, roll_up
+from outbox.record import mark, mark_sent, roll_up
 from rules.notice_context import NoticeContext
 
 
@@ -86,7 +86,7 @@ def _send_others(mailer: Mailer, claimed: list[Claimed], report: DeliveryReport)
     if not claimed:
         return
     remaining = list(claimed)
-    with mailer.transport as transport:
+    with mailer.transport as transport, mailer.engine.connect() as connection:
         while remaining:
             c = remaining.pop(0)
             try:
@@ -104,7 +104,7 @@ def _send_others(mailer: Mailer, claimed: list[Claimed], report: DeliveryReport)
             except (InvalidAddress, ValueError) as error:
                 _block(mailer.engine, [c], f"cannot build the e-mail: {error}", report)
                 continue
-            if not _send_one(mailer, transport, message, [c], report):
+            if not _send_one(mailer, connection, transport, message, [c], report):
                 break
     _finish(mailer.engine, remaining, "pending", None, report, "retry-later")
 
@@ -116,7 +116,7 @@ def _send_all(mailer: Mailer, claimed: list[Claimed], report: DeliveryReport) ->
         group = [c for c in claimed if mailer.digest_for(c.establishment_code) is digest]
         mail += envelopes([_delivery(c) for c in group], digest=digest)
     remaining = list(mail)
-    with mailer.transport as transport:
+    with mailer.transport as transport, mailer.engine.connect() as connection:
         while remaining:
             envelope = remaining.pop(0)
             members = [by_id[d.delivery_id] for d in envelope.deliveries]
@@ -127,14 +127,16 @@ def _send_all(mailer: Mailer, claimed: list[Claimed], report: DeliveryReport) ->
             except (InvalidAddress, ValueError) as error:
                 _block(mailer.engine, members, f"cannot address the e-mail: {error}", report)
                 continue
-            if not _send_one(mailer, transport, message, members, report):
+            if not _send_one(mailer, connection, transport, message, members, report):
                 break
     leftover = [by_id[d.delivery_id] for envelope in remaining for d in envelope.deliveries]
     _finish(mailer.engine, leftover, "pending", None, report, "retry-later")
 
 
-def _send_one(mailer: Mailer, transport, message, members: list[Claimed], report: DeliveryReport) -> bool:
-    """Send one e-mail and record it; False when the server itself is down (stop the batch)."""
+def _send_one(
+    mailer: Mailer, connection: Connection, transport, message, members: list[Claimed], report: DeliveryReport
+) -> bool:
+    """Send one e-mail and record it on the loop's own connection; False when the server itself is down."""
     kwargs = {"attempts": mailer.attempts, "backoff": mailer.backoff}
     if mailer.sleep is not None:
         kwargs["sleep"] = mailer.sleep
@@ -158,15 +160,8 @@ def _send_one(mailer: Mailer, transport, message, members: list[Claimed], report
         )
         return not error.about_server
     failpoint("deliver.after-send")
-    with mailer.engine.begin() as connection:  # one commit per e-mail: a crash loses at most this one
-        mark(
-            connection,
-            [c.delivery_id for c in members],
-            "sent",
-            message_id=message["Message-ID"],
-            sent_at=utcnow(),
-            attempts=1,
-        )
+    with connection.begin():  # one commit per e-mail: a crash loses at most this one
+        mark_sent(connection, [c.delivery_id for c in members], message["Message-ID"], utcnow())
         if _notify(transport):
             notify_id = notify_id or transport.sent_ids.get(message[REFERENCE_HEADER])
             record_notify_id(connection, [c.delivery_id for c in members], notify_id)
