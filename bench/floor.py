@@ -218,3 +218,42 @@ def _dict(value):
 
         return json.loads(value)
     return value
+
+
+REPORT_SQL = """
+select c.prison_number, c.due_date, c.closed_state, c.closed_on, m.confirmed_on, p.released_on
+from cases c
+left join prisoners p on p.prison_number = c.prison_number
+left join mappa_information m on m.prison_number = c.prison_number
+where c.due_date between :start and :end and c.tracked_since <= :as_of
+"""
+STEPS_SQL = """
+select prison_number, step from notices
+where night <= :as_of and status not in ('superseded', 'withdrawn', 'cancelled')
+  and prison_number is not null and step not in ('resolved', 'released-unconfirmed')
+"""
+
+
+def report_floor(engine: Engine, start: date, end: date, calendar) -> int:
+    """The report's totals from two plain reads (no grouping, no moves, no at-risk list): its least work."""
+    from sqlalchemy import text
+
+    from rules.compliance import CaseDates, measures
+    from rules.steps import Step
+
+    with engine.connect() as connection:
+        rows = connection.execute(text(REPORT_SQL), {"start": start, "end": end, "as_of": end}).all()
+        steps = connection.execute(text(STEPS_SQL), {"as_of": end}).all()
+    highest: dict[str, Step] = {}
+    for number, name in steps:
+        step = Step(name)
+        if number not in highest or step.seniority > highest[number].seniority:
+            highest[number] = step
+    cases = []
+    for number, due, closed_state, closed_on, confirmed_on, released_on in rows:
+        completed = (confirmed_on or closed_on) if closed_state in ("complete", "not-eligible") else None
+        released = _day(released_on) or (_day(closed_on) if closed_state == "released-unconfirmed" else None)
+        step = highest.get(number)
+        cases.append(CaseDates(_day(due), _day(completed), released, str(step) if step else None))
+    measures(cases, end, calendar)
+    return len(cases)

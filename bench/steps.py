@@ -9,7 +9,7 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from bench.floor import import_floor, night_floor
+from bench.floor import import_floor, night_floor, report_floor
 from bench.measure import Figure, floor_of, timed
 from synth.write import GENERATED
 
@@ -56,6 +56,7 @@ def run_all(db: str, scale: float, url: str, feeds: dict[str, Path], today: date
         yield rerun(db, scale, engine, today)
         if nights:
             yield many_nights(db, scale, engine, today, nights)
+        yield yearly_report(db, scale, engine, today + timedelta(days=nights))
         if smtp:
             yield smtp_delivery(db, scale, engine, url)
     finally:
@@ -186,6 +187,24 @@ def many_nights(db, scale, engine, today, nights) -> Figure:
         f"{sum(len(r.queued) for r in reports)} notices queued; run {ended}; "
         f"floor: read + decide, measured on nights {', '.join(str(i + 1) for i in samples)} "
         f"(each on the state just before it, its time excluded), scaled to {nights}"
+    )
+    return show(figure)
+
+
+def yearly_report(db, scale, engine, as_of) -> Figure:
+    """`mappa report --format json` over the year ending on the last night simulated, every prison."""
+    from chase.compliance import build_report
+    from db.session import transaction
+
+    figure = Figure(db, scale, "compliance report over a year (chase.compliance.build_report, as JSON)")
+    figure.floor, cases = floor_of(report_floor, engine, as_of - timedelta(days=364), as_of, _rules()[1])
+    with timed(figure), transaction(engine) as session:
+        report = build_report(session, period_from=as_of - timedelta(days=364), period_to=as_of, as_of=as_of)
+        report.to_json()
+    figure.rows = report.totals["due"]
+    figure.notes.append(
+        f"{len(report.establishments)} establishments, {len(report.at_risk)} at risk; floor: one plain read of "
+        f"the {cases} cases due in the year and their highest step, then the measures over them"
     )
     return show(figure)
 
