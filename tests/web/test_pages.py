@@ -184,6 +184,15 @@ def test_the_csv_download_has_the_rows_and_is_logged(site, sign_in):
     assert text[0].startswith("prison_number,name,establishment_code,state")
     assert [line.split(",")[0] for line in text[1:]] == ["B2345CD", "A1234BC"]
     assert ("vic.viewer@justice.gov.uk", "caseload-download", None) in access_rows(site.engine)
+    admin = sign_in("admin")
+    answer = admin.context.request.get(site.url + "/?format=csv")
+    assert answer.headers.get("transfer-encoding") == "chunked" and "content-length" not in answer.headers  # streamed
+    lines = answer.text().splitlines()
+    assert lines[0] == "prison_number,name,establishment_code,state,planning_date,next_step,next_step_date"
+    assert [line.split(",")[0] for line in lines[1:]] == ["C3456DE", "B2345CD", "A1234BC"]  # Leeds's case too
+    with session_factory(site.engine)() as session:
+        logged = session.scalars(select(WebAccess.detail).where(WebAccess.action == "caseload-download")).all()
+    assert logged == [{"rows": 2, "state": None}, {"rows": 3, "state": None}]
 
 
 def test_problems_and_the_access_log(site, sign_in):
