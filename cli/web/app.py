@@ -193,7 +193,9 @@ def create_app(settings: Settings, host: str = "127.0.0.1", clock: Callable[[], 
 
     async def problems(request: Request) -> Response:
         who = person(request)
-        return render(request, "problems.html", who, problems=data.problems(engine, who.grant))
+        problems, total, page = data.problems(engine, who.grant, _page(request))
+        pages = cases.last_page(total)
+        return render(request, "problems.html", who, problems=problems, total=total, page=page, pages=pages)
 
     async def reports(request: Request) -> Response:
         """The compliance report for the person's prisons; ?format=pdf or csv downloads it (logged: the

@@ -19,6 +19,7 @@ from db.session import session_factory, transaction
 from feeds.record import Receipt, record_receipt
 
 from .access import Grant
+from .caseload import PAGE_SIZE, last_page
 
 
 def held_establishment(engine: Engine, grant: Grant, prison_number: str) -> str | None:
@@ -54,10 +55,11 @@ def record(engine: Engine, receipt: Receipt, today: date) -> tuple[str, ...]:
         return record_receipt(session, receipt, today)
 
 
-def problems(engine: Engine, grant: Grant) -> list[dict]:
-    if grant.everywhere:
-        return open_problems(engine)
-    return [p for code in sorted(grant.establishments) for p in open_problems(engine, code)]
+def problems(engine: Engine, grant: Grant, page: int) -> tuple[list[dict], int, int]:
+    """(one page of PAGE_SIZE problems, the count of all, the page): the last page for one past the end."""
+    found = open_problems(engine, None if grant.everywhere else grant.establishments)
+    page = min(page, last_page(len(found)))
+    return found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], len(found), page
 
 
 def log_access(engine: Engine, actor: str, action: str, prison_number: str | None = None, **detail: object) -> None:
