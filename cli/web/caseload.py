@@ -17,7 +17,7 @@ from .access import Grant
 
 PAGE_SIZE = 50
 OPEN_STATES = tuple(s.value for s in State if s not in CLOSED_STATES)
-# The order ix_cases_open_order holds (migration 0008): a deep page walks the index, it sorts nothing.
+# The order ix_cases_open_order holds (migration 0008): a deep page walks the index, it sorts nothing
 ORDER = (Case.planning_date.is_(None), Case.planning_date, Case.prison_number)
 CSV_COLUMNS = ("prison_number", "name", "establishment_code", "state", "planning_date", "next_step", "next_step_date")
 CSV_CHUNK = 1000
@@ -31,14 +31,17 @@ class Filters:
     due_within_weeks: int | None = None
 
 
-def open_cases(grant: Grant, today: date, filters: Filters, *columns) -> Select:
+def open_cases(grant: Grant, today: date, filters: Filters, *columns, every_row: bool = False) -> Select:
     """The person's open cases with their name and the prison holding them now (the prisoner row, not the one
     the last night saw), selecting `columns` after those four."""
     names = (Case.prison_number, Prisoner.first_name, Prisoner.last_name, Prisoner.establishment_code)
     query = select(*names, *columns).join(Prisoner, Prisoner.prison_number == Case.prison_number)
-    # NOT IN the closed states is the same set as IN the open ones (a state is never empty), but it is no
-    # use to the state index, so the planner reads ix_cases_open_order in order instead of sorting
-    query = query.where(Case.closed_state.is_(None), Case.state.not_in([s.value for s in CLOSED_STATES]))
+    # Two spellings of one set (a state is never empty) for SQLite's planner. A page: NOT IN the closed
+    # states is no use to the state index, so ix_cases_open_order is read in order and the read stops after
+    # the page. Every row: IN the open states, so the state index is read and the rows sorted once, which
+    # costs half of fetching each row in the index's order.
+    state = Case.state.in_(OPEN_STATES) if every_row else Case.state.not_in([s.value for s in CLOSED_STATES])
+    query = query.where(Case.closed_state.is_(None), state)
     if not grant.everywhere:
         query = query.where(Prisoner.establishment_code.in_(sorted(grant.establishments)))
     if filters.state:
@@ -58,11 +61,18 @@ def page_of(engine: Engine, grant: Grant, today: date, filters: Filters, page: i
     """(rows, count of all, page): one page of PAGE_SIZE, the last one for a page past the end."""
     total = count(engine, grant, today, filters)
     page = min(page, last_page(total))
-    query = open_cases(grant, today, filters, *PAGE_COLUMNS).order_by(*ORDER)
-    query = query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     with engine.connect() as connection:
-        rows = [_row(*row) for row in connection.execute(query)]
+        rows = [_row(*row) for row in connection.execute(page_query(grant, today, filters, page))]
     return rows, total, page
+
+
+def page_query(grant: Grant, today: date, filters: Filters, page: int) -> Select:
+    query = open_cases(grant, today, filters, *PAGE_COLUMNS).order_by(*ORDER)
+    return query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+
+
+def download_query(grant: Grant, today: date, filters: Filters) -> Select:
+    return open_cases(grant, today, filters, *CSV_FIELDS, every_row=True).order_by(*ORDER)
 
 
 def last_page(total: int) -> int:
@@ -92,7 +102,7 @@ def csv_pieces(engine: Engine, grant: Grant, today: date, filters: Filters) -> t
     plain tuples CSV_CHUNK at a time. All is read in one short transaction before the first piece goes out:
     on SQLite a transaction holds the write lock (BEGIN IMMEDIATE), which a slow download must not keep from
     the nightly check, and one transaction is one night's caseload."""
-    query = open_cases(grant, today, filters, *CSV_FIELDS).order_by(*ORDER)
+    query = download_query(grant, today, filters)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
