@@ -6,7 +6,7 @@ about MAPPA prisoners not yet put right. Oldest first.
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Text, cast, select
 
 from db.models import Case, RejectedRow
 from db.session import session_factory
@@ -15,13 +15,18 @@ from rules.problems import ROW_REJECTED, reason
 COLUMNS = ("since", "establishment_code", "prison_number", "code", "blocking", "detail", "reason")
 
 
-def open_problems(engine: Engine, establishment: str | None = None) -> list[dict]:
+def open_problems(engine: Engine, establishments: frozenset[str] | None = None) -> list[dict]:
+    """Every open problem (of `establishments` only, if given), oldest first."""
     with session_factory(engine)() as session:
-        cases = select(Case.prison_number, Case.establishment_code, Case.problems).where(Case.closed_state.is_(None))
+        # only the cases with a problem: most open cases have none, and their JSON need not be read
+        stored = cast(Case.problems, Text) != "[]"
+        cases = select(Case.prison_number, Case.establishment_code, Case.problems).where(
+            Case.closed_state.is_(None), stored
+        )
         rows = select(RejectedRow).where(RejectedRow.fixed_at.is_(None))
-        if establishment is not None:
-            cases = cases.where(Case.establishment_code == establishment)
-            rows = rows.where(RejectedRow.establishment_code == establishment)
+        if establishments is not None:
+            cases = cases.where(Case.establishment_code.in_(sorted(establishments)))
+            rows = rows.where(RejectedRow.establishment_code.in_(sorted(establishments)))
         found = [
             _row(number, code, p["code"], p.get("detail") or "", p.get("since"))
             for number, code, problems in session.execute(cases)

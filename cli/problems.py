@@ -19,7 +19,7 @@ def problems(
 ) -> None:
     """List open data problems as the last nightly check and the imports left them, oldest first."""
     code = establishment.strip().upper() if establishment else None
-    rows = open_problems(database(), code)
+    rows = open_problems(database(), frozenset({code}) if code else None)
     if fmt is Format.table:
         print_rows(rows, TABLE, fmt)
         typer.echo(f"{len(rows)} open data problems, {blocking_count(rows)} blocking", err=True)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import base64
-import csv
-import io
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -17,7 +15,14 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
@@ -28,6 +33,7 @@ from db.session import engine_for
 from feeds.record import Receipt, ReceiptError
 from feeds.values import parse_date, parse_prison_number
 
+from . import caseload as cases
 from . import data
 from .access import load_access
 from .auth import Forbidden, Person, SignInNeeded, current_person, oidc_client, person_from_claims, safe_next, sign_in
@@ -35,7 +41,6 @@ from .navigation import NAVIGATION
 from .security import SecurityHeaders, csrf_ok, csrf_token
 
 HERE = Path(__file__).parent
-CSV_COLUMNS = ("prison_number", "name", "establishment_code", "state", "planning_date", "next_step", "next_step_date")
 
 
 class WebSettingsError(ValueError):
@@ -132,14 +137,11 @@ def create_app(settings: Settings, host: str = "127.0.0.1", clock: Callable[[], 
         who = person(request)
         filters, errors = _filters(request)
         if request.query_params.get("format") == "csv":
-            rows, total = data.caseload(engine, who.grant, today(), filters)
-            data.log_access(engine, who.identity, "caseload-download", rows=total, state=filters.state)
-            return _csv(rows)
-        page = _page(request)
-        rows, total = data.caseload(engine, who.grant, today(), filters, page)
-        pages = max(1, -(-total // data.PAGE_SIZE))
-        if page > pages:
-            rows, page = data.caseload(engine, who.grant, today(), filters, pages)[0], pages
+            pieces, written = cases.csv_pieces(engine, who.grant, today(), filters)
+            data.log_access(engine, who.identity, "caseload-download", rows=written, state=filters.state)
+            headers = {"Content-Disposition": 'attachment; filename="caseload.csv"'}
+            return StreamingResponse(iter(pieces), media_type="text/csv; charset=utf-8", headers=headers)
+        rows, total, page = cases.page_of(engine, who.grant, today(), filters, _page(request))
         return render(
             request,
             "caseload.html",
@@ -147,10 +149,10 @@ def create_app(settings: Settings, host: str = "127.0.0.1", clock: Callable[[], 
             rows=rows,
             total=total,
             page=page,
-            pages=pages,
+            pages=cases.last_page(total),
             filters=filters,
             errors=errors,
-            states=data.OPEN_STATES,
+            states=cases.OPEN_STATES,
             query=request.url.query,
         )
 
@@ -191,7 +193,9 @@ def create_app(settings: Settings, host: str = "127.0.0.1", clock: Callable[[], 
 
     async def problems(request: Request) -> Response:
         who = person(request)
-        return render(request, "problems.html", who, problems=data.problems(engine, who.grant))
+        problems, total, page = data.problems(engine, who.grant, _page(request))
+        pages = cases.last_page(total)
+        return render(request, "problems.html", who, problems=problems, total=total, page=page, pages=pages)
 
     async def reports(request: Request) -> Response:
         """The compliance report for the person's prisons; ?format=pdf or csv downloads it (logged: the
@@ -306,11 +310,11 @@ def _quote(path: str) -> str:
     return quote(path, safe="")
 
 
-def _filters(request: Request) -> tuple[data.Filters, list[str]]:
+def _filters(request: Request) -> tuple[cases.Filters, list[str]]:
     state = request.query_params.get("state") or None
     weeks_text = (request.query_params.get("due_within_weeks") or "").strip()
     errors = []
-    if state is not None and state not in data.OPEN_STATES:
+    if state is not None and state not in cases.OPEN_STATES:
         errors.append("Choose a state from the list")
         state = None
     weeks = None
@@ -319,27 +323,12 @@ def _filters(request: Request) -> tuple[data.Filters, list[str]]:
             weeks = int(weeks_text)
         else:
             errors.append("Weeks must be a whole number from 0 to 104")
-    return data.Filters(state, weeks), errors
+    return cases.Filters(state, weeks), errors
 
 
 def _page(request: Request) -> int:
     text = request.query_params.get("page", "1")
     return max(int(text), 1) if text.isdigit() and len(text) < 7 else 1
-
-
-def _csv(rows: list[dict]) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in CSV_COLUMNS])
-    headers = {"Content-Disposition": 'attachment; filename="caseload.csv"'}
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
-
-
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text  # never a formula in a spreadsheet
 
 
 def _receipt(number: str, actor: str, form: dict, today: date) -> Receipt:

@@ -6,69 +6,20 @@ now is `None`, the same as one that does not exist, so the pages answer 404 for 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 
 from chase.problem_list import open_problems
 from chase.views import case_views, notices_of
 from cli.views import _details, _history
 from config import runtime
-from db.models import Case, Prisoner, WebAccess
+from db.models import Prisoner, WebAccess
 from db.session import session_factory, transaction
 from feeds.record import Receipt, record_receipt
-from rules.states import CLOSED_STATES, State
 
 from .access import Grant
-
-PAGE_SIZE = 50
-OPEN_STATES = tuple(s.value for s in State if s not in CLOSED_STATES)
-
-
-@dataclass(frozen=True)
-class Filters:
-    state: str | None = None
-    due_within_weeks: int | None = None
-
-
-def caseload(
-    engine: Engine, grant: Grant, today: date, filters: Filters, page: int | None = None
-) -> tuple[list[dict], int]:
-    """Open cases of the person's establishments as the last nightly check stored them, soonest planning
-    date first, with names; one page of PAGE_SIZE (or every row, for the download) and the count of all."""
-    # the prison holding the person now (the prisoner row), not the one the last night saw
-    query = select(Case, Prisoner.first_name, Prisoner.last_name, Prisoner.establishment_code).join(
-        Prisoner, Prisoner.prison_number == Case.prison_number
-    )
-    query = query.where(Case.closed_state.is_(None), Case.state.in_(OPEN_STATES))
-    if not grant.everywhere:
-        query = query.where(Prisoner.establishment_code.in_(sorted(grant.establishments)))
-    if filters.state:
-        query = query.where(Case.state == filters.state)
-    if filters.due_within_weeks is not None:
-        query = query.where(Case.due_date <= today + timedelta(weeks=filters.due_within_weeks))
-    with session_factory(engine)() as session:
-        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        query = query.order_by(Case.planning_date.is_(None), Case.planning_date, Case.prison_number)
-        if page is not None:
-            query = query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-        rows = [_row(case, first, last, held) for case, first, last, held in session.execute(query)]
-    return rows, total
-
-
-def _row(case: Case, first: str | None, last: str | None, held: str | None) -> dict:
-    return {
-        "prison_number": case.prison_number,
-        "name": " ".join(p for p in (first, last) if p),
-        "establishment_code": held,
-        "state": case.state,
-        "planning_date": case.planning_date,
-        "due_date": case.due_date,
-        "next_step": case.next_step,
-        "next_step_date": case.next_step_date,
-        "missing": list(case.missing or []),
-    }
+from .caseload import PAGE_SIZE, last_page
 
 
 def held_establishment(engine: Engine, grant: Grant, prison_number: str) -> str | None:
@@ -104,10 +55,11 @@ def record(engine: Engine, receipt: Receipt, today: date) -> tuple[str, ...]:
         return record_receipt(session, receipt, today)
 
 
-def problems(engine: Engine, grant: Grant) -> list[dict]:
-    if grant.everywhere:
-        return open_problems(engine)
-    return [p for code in sorted(grant.establishments) for p in open_problems(engine, code)]
+def problems(engine: Engine, grant: Grant, page: int) -> tuple[list[dict], int, int]:
+    """(one page of PAGE_SIZE problems, the count of all, the page): the last page for one past the end."""
+    found = open_problems(engine, None if grant.everywhere else grant.establishments)
+    page = min(page, last_page(len(found)))
+    return found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], len(found), page
 
 
 def log_access(engine: Engine, actor: str, action: str, prison_number: str | None = None, **detail: object) -> None:

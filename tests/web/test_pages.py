@@ -184,6 +184,15 @@ def test_the_csv_download_has_the_rows_and_is_logged(site, sign_in):
     assert text[0].startswith("prison_number,name,establishment_code,state")
     assert [line.split(",")[0] for line in text[1:]] == ["B2345CD", "A1234BC"]
     assert ("vic.viewer@justice.gov.uk", "caseload-download", None) in access_rows(site.engine)
+    admin = sign_in("admin")
+    answer = admin.context.request.get(site.url + "/?format=csv")
+    assert answer.headers.get("transfer-encoding") == "chunked" and "content-length" not in answer.headers  # streamed
+    lines = answer.text().splitlines()
+    assert lines[0] == "prison_number,name,establishment_code,state,planning_date,next_step,next_step_date"
+    assert [line.split(",")[0] for line in lines[1:]] == ["C3456DE", "B2345CD", "A1234BC"]  # Leeds's case too
+    with session_factory(site.engine)() as session:
+        logged = session.scalars(select(WebAccess.detail).where(WebAccess.action == "caseload-download")).all()
+    assert logged == [{"rows": 2, "state": None}, {"rows": 3, "state": None}]
 
 
 def test_problems_and_the_access_log(site, sign_in):
@@ -193,6 +202,27 @@ def test_problems_and_the_access_log(site, sign_in):
     admin = sign_in("admin", "/cases/C3456DE")
     admin.goto(site.url + "/access-log")
     assert "ada.admin@justice.gov.uk" in admin.locator("tbody").inner_text()
+
+
+def test_the_problems_show_50_to_a_page_oldest_first(site, sign_in):
+    for n in range(55):
+        b.prisoner(site.engine, f"E{n:04d}FG", crd=date(2027, 10, 1), spo=None)  # no SPO: a problem each
+    for n in range(5):
+        b.prisoner(site.engine, f"L{n:04d}FG", crd=date(2027, 10, 1), spo=None, establishment="LEI")
+    first_night(site.engine)
+    page = sign_in("viewer", "/problems")
+    assert "55 open, oldest first" in page.inner_text("main")
+    assert page.locator("tbody tr").count() == 50 and "Page 1 of 2" in page.inner_text("main")
+    page.get_by_role("link", name="Next").click()
+    assert page.url == site.url + "/problems?page=2"
+    assert page.locator("tbody tr td:nth-child(3)").all_inner_texts() == [f"E{n:04d}FG" for n in range(50, 55)]
+    page.get_by_role("link", name="Previous").click()
+    assert page.locator("tbody tr td:nth-child(3)").all_inner_texts()[0] == "E0000FG"
+    page.goto(site.url + "/problems?page=9")  # past the end: the last page
+    assert page.locator("tbody tr").count() == 5 and "Page 2 of 2" in page.inner_text("main")
+    assert "L0000FG" not in page.inner_text("main")  # Leeds's problems are not this viewer's
+    everywhere = sign_in("admin", "/problems?page=2")
+    assert "60 open" in everywhere.inner_text("main") and "L0004FG" in everywhere.inner_text("main")
 
 
 def test_the_caseload_shows_50_to_a_page_and_filters_by_state(site, sign_in):
