@@ -37,10 +37,9 @@ def insert_rows(
     defaults = _defaults(table, names)  # what SQLAlchemy would fill in for the columns not given
     names += list(defaults)
     processors = _processors(connection, table, names, encoded)
-    values = [
-        [process(row[name] if name not in defaults else defaults[name]) for name, process in zip(names, processors)]
-        for row in rows
-    ]
+    given = [[row[name] for row in rows] for name in names[: len(names) - len(defaults)]]
+    given += [[value] * len(rows) for value in defaults.values()]
+    values = list(zip(*(_converted(process, column) for process, column in zip(processors, given))))
     quote = connection.dialect.identifier_preparer.quote
     columns = ", ".join(quote(name) for name in names)
     target = connection.dialect.identifier_preparer.format_table(table)
@@ -48,7 +47,7 @@ def insert_rows(
     if connection.dialect.name != "postgresql":
         marks = ", ".join("?" * len(names))
         sql = f"INSERT INTO {target} ({columns}) VALUES ({marks}){conflict}"
-        connection.exec_driver_sql(sql, [tuple(v) for v in values])
+        connection.exec_driver_sql(sql, values)
     elif not unless_taken:
         _copy(connection, target, columns, values)
     else:  # COPY has no ON CONFLICT: copy into a scratch table, then insert what is not taken
@@ -61,7 +60,7 @@ def insert_rows(
         connection.exec_driver_sql(f"DROP TABLE {scratch}")
 
 
-def _copy(connection: Connection, target: str, columns: str, values: list[list[Any]]) -> None:
+def _copy(connection: Connection, target: str, columns: str, values: list[tuple[Any, ...]]) -> None:
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     with cursor.copy(f"COPY {target} ({columns}) FROM STDIN") as copy:
         for value in values:
@@ -81,33 +80,29 @@ def _defaults(table: Table, given: list[str]) -> dict[str, Any]:
 
 def _processors(
     connection: Connection, table: Table, names: list[str], encoded: Collection[str]
-) -> list[Callable[[Any], Any]]:
-    def unchanged(value: Any) -> Any:
-        return value
-
-    found: list[Callable[[Any], Any]] = []
+) -> list[Callable[[Any], Any] | None]:
+    found: list[Callable[[Any], Any] | None] = []
     for name in names:
         column_type = table.c[name].type
         if name in encoded:
-            found.append(unchanged)
+            found.append(None)
         elif connection.dialect.name == "postgresql" and isinstance(column_type, JSON):
             found.append(_json_for_copy)  # psycopg's dialect leaves JSON to a cast in the SQL; COPY has none
         else:
             process = column_type.bind_processor(connection.dialect)
-            found.append(_same_as_last(process) if process else unchanged)
+            found.append(process)
     return found
 
 
-def _same_as_last(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """A batch often repeats one value in a column (the night's timestamp): convert it once."""
-    last: list[Any] = [object(), None]
-
-    def remembered(value: Any) -> Any:
-        if value is not last[0]:
-            last[0], last[1] = value, process(value)
-        return last[1]
-
-    return remembered
+def _converted(process: Callable[[Any], Any] | None, column: list[Any]) -> list[Any]:
+    """One column's values for the driver. A column of one repeated value (the night's timestamp, a
+    default) is converted once."""
+    if process is None:
+        return column
+    first = column[0]
+    if all(value is first for value in column):
+        return [process(first)] * len(column)
+    return list(map(process, column))
 
 
 def _json_for_copy(value: Any) -> Any:
