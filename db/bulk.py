@@ -89,7 +89,8 @@ def _processors(
         elif connection.dialect.name == "postgresql" and isinstance(column_type, JSON):
             found.append(_json_for_copy)  # psycopg's dialect leaves JSON to a cast in the SQL; COPY has none
         else:
-            process = column_type.bind_processor(connection.dialect)
+            # the dialect's own type (SQLite's DATE, DATETIME...), as SQLAlchemy itself would use
+            process = column_type.dialect_impl(connection.dialect).bind_processor(connection.dialect)
             found.append(process)
     return found
 

@@ -106,3 +106,18 @@ def test_rows_already_taken_are_left_alone_and_the_rest_land(engine):
         ("A0000AB", "Jo"),
         ("A0000AC", "Jo"),
     ]
+
+
+def test_the_stored_text_is_what_sqlalchemy_itself_stores(engine):
+    """Not just equal once read back: SQLite compares dates and times as text, so the text must match."""
+    on = datetime(2027, 1, 4, 1, 30, 0, tzinfo=UTC)  # no microseconds: isoformat() would drop them
+    row = dict(seq=1, at=on, actor="a", prison_number=None, kind="k", detail={"a": 1}, prev_hash="0", hash="1")
+    with transaction(engine) as session:
+        session.execute(insert(AuditEvent.__table__), [row])
+        insert_rows(session, AuditEvent.__table__, [{**row, "seq": 2}])
+        session.execute(insert(Prisoner.__table__), [_prisoner("A0000AA")])
+        insert_rows(session, Prisoner.__table__, [_prisoner("A0000AB")])
+    with engine.connect() as connection:
+        times = connection.exec_driver_sql("select cast(at as text) from audit_events order by seq").scalars().all()
+        dates = connection.exec_driver_sql("select cast(crd as text) from prisoners order by 1").scalars().all()
+    assert times[0] == times[1] and dates[0] == dates[1]
