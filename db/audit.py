@@ -49,8 +49,20 @@ def digest(
 
 
 def canonical(detail: Any) -> str:
-    """The detail as the hash sees it (sorted keys, no spaces); also what is stored, so it is made once."""
-    return json.dumps(detail, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """The detail as the hash sees it (sorted keys, no spaces); also what is stored, so it is made once.
+
+    Dates and sets become what `jsonable` makes of them, by json's own hook rather than a walk of the
+    whole detail first.
+    """
+    return json.dumps(detail, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset)):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 def _hash_of(
@@ -73,7 +85,7 @@ def append(session: Session, events: Iterable[Event]) -> int:
     rows = []
     for event in events:
         seq += 1
-        detail = canonical(jsonable(event.detail))
+        detail = canonical(event.detail)
         current = _hash_of(prev, seq, at, event.actor, event.prison_number, event.kind, detail)
         rows.append(
             dict(

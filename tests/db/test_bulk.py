@@ -121,3 +121,15 @@ def test_the_stored_text_is_what_sqlalchemy_itself_stores(engine):
         times = connection.exec_driver_sql("select cast(at as text) from audit_events order by seq").scalars().all()
         dates = connection.exec_driver_sql("select cast(crd as text) from prisoners order by 1").scalars().all()
     assert times[0] == times[1] and dates[0] == dates[1]
+
+
+@given(
+    detail=st.dictionaries(
+        st.text(max_size=5),
+        details | st.dates() | st.tuples(st.dates(), st.integers()) | st.frozensets(st.integers(), max_size=1),
+        max_size=4,
+    )
+)
+def test_what_is_hashed_is_what_jsonable_makes_of_the_detail(detail):
+    assert json.loads(audit.canonical(detail)) == audit.jsonable(detail)
+    assert audit.canonical(detail) == audit.canonical(audit.jsonable(detail))
