@@ -78,11 +78,22 @@ def record_rejections(session: Session, kind: str, file: str, found: list[tuple[
 
 
 def mark_fixed(session: Session, kind: str, prison_numbers: list[str]) -> None:
-    if prison_numbers:
+    """Rejections of this feed still open for these prisoners are fixed: their row has now landed.
+
+    The open rejections are few, the chunk's prisoners thousands: look up the few, then update
+    only those (an UPDATE naming 5,000 prison numbers cost more than the chunk's own inserts).
+    """
+    if not prison_numbers:
+        return
+    still_open = set(
+        session.scalars(
+            select(RejectedRow.prison_number).where(RejectedRow.kind == kind, RejectedRow.fixed_at.is_(None))
+        )
+    )
+    fixed = [number for number in prison_numbers if number in still_open]
+    if fixed:
         session.execute(
             update(RejectedRow)
-            .where(
-                RejectedRow.kind == kind, RejectedRow.prison_number.in_(prison_numbers), RejectedRow.fixed_at.is_(None)
-            )
+            .where(RejectedRow.kind == kind, RejectedRow.prison_number.in_(fixed), RejectedRow.fixed_at.is_(None))
             .values(fixed_at=utcnow())
         )

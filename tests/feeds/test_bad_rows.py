@@ -79,3 +79,25 @@ def test_bad_allocation_rows_do_not_echo_addresses(engine, feed_file):
         (3, "pdu_code", "not a PDU code (2-20 letters, digits, _ or -): 'N 07!' (expected like N07_LDN)"),
     ]
     assert table(engine, Allocation, "prison_number", "pdu_code") == [("C3456DE", "N07")]
+
+
+def test_a_rejected_mappa_row_is_fixed_when_its_row_lands_and_only_then(engine, feed_file):
+    from sqlalchemy import select
+
+    from db.models import RejectedRow
+    from db.session import transaction
+
+    bad = feed_file(
+        "releases.csv",
+        RELEASES,
+        release("A0001AA", crd="13/31/2027", mappa_category="1"),
+        release("A0002AA", crd="13/31/2027", mappa_category="2"),
+    )
+    import_feed(engine, "releases", bad)
+    fixed = feed_file("fixed.csv", RELEASES, release("A0001AA", mappa_category="1"), release("A0003AA"))
+    import_feed(engine, "releases", fixed)
+    with transaction(engine) as session:
+        rows = session.execute(
+            select(RejectedRow.prison_number, RejectedRow.fixed_at).order_by(RejectedRow.prison_number)
+        ).all()
+    assert [(number, fixed_at is not None) for number, fixed_at in rows] == [("A0001AA", True), ("A0002AA", False)]
