@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import JSON, ColumnDefault, Connection, Table
+from sqlalchemy import ARRAY, JSON, ColumnDefault, Connection, Table, any_, bindparam
 from sqlalchemy.orm import Session
 
 
@@ -110,3 +110,15 @@ def _json_for_copy(value: Any) -> Any:
     from psycopg.types.json import Json
 
     return None if value is None else Json(value)
+
+
+def one_of(db: Session | Connection, column: Any, values: Sequence[Any]) -> Any:
+    """`column IN (values)`, as one array parameter on PostgreSQL.
+
+    An IN list of thousands renders (and psycopg converts) a placeholder and a cast per value on
+    every call: a third of a PostgreSQL import. `= ANY(array)` is one parameter, whatever the count.
+    """
+    dialect = (db.get_bind() if isinstance(db, Session) else db).dialect
+    if dialect.name != "postgresql":
+        return column.in_(values)
+    return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))

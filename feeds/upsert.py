@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.audit import Event
-from db.bulk import insert_rows
+from db.bulk import insert_rows, one_of
 from feeds.kinds import Target
 
 INSERTED, UPDATED, UNCHANGED = "inserted", "updated", "unchanged"
@@ -55,7 +55,7 @@ def _current(session: Session, target: Target, keys: list[Any]) -> dict[Any, Map
     if not keys:
         return {}
     table = target.model.__table__
-    statement = select(*(table.c[name] for name in target.fields)).where(table.c[target.key].in_(keys))
+    statement = select(*(table.c[name] for name in target.fields)).where(one_of(session, table.c[target.key], keys))
     return {row[target.key]: row for row in session.execute(statement).mappings()}
 
 
