@@ -21,6 +21,7 @@ from chase.load import STORED
 from chase.outcome import Outcome, case_fields, notice_context
 from config.failpoints import failpoint
 from db.audit import Event, append
+from db.bulk import one_of
 from db.conflicts import insert_new
 from db.models import AuditHead, Case, Delivery, Notice
 from rules.decide import step_rank
@@ -185,7 +186,9 @@ def _stored_now(session: Session, outcomes: list[Outcome], night: date) -> dict[
     """
     stored = {o.prison_number: o.snapshot.stored for o in outcomes}
     columns = [getattr(Case, name) for name in STORED]
-    touched = select(Case.prison_number, *columns).where(Case.prison_number.in_(list(stored)), Case.last_night == night)
+    touched = select(Case.prison_number, *columns).where(
+        one_of(session, Case.prison_number, list(stored)), Case.last_night == night
+    )
     stored.update({row[0]: dict(zip(STORED, row[1:])) for row in session.execute(touched)})
     return stored
 

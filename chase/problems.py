@@ -12,6 +12,7 @@ import pendulum
 from sqlalchemy import Engine, select
 
 from config.policy import PolicyBook
+from db.bulk import one_of
 from db.models import Allocation, Establishment, Pdu, SourceSync
 from db.session import session_factory
 from feeds.hmpps.problems import sync_problem_facts
@@ -58,7 +59,9 @@ def known_for(
         pdus = set(session.scalars(select(Pdu.code)))
         pdu_of = dict(
             session.execute(
-                select(Allocation.prison_number, Allocation.pdu_code).where(Allocation.prison_number.in_(numbers))
+                select(Allocation.prison_number, Allocation.pdu_code).where(
+                    one_of(session, Allocation.prison_number, numbers)
+                )
             ).all()
         )
         synced = {number: sync_problems(facts) for number, facts in sync_problem_facts(session, numbers).items()}

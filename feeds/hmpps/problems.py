@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.bulk import one_of
 from db.models import Allocation, Case, MappaInformation, Prisoner, ProbationCheck, Team
 from feeds.hmpps.store import chunks
 from rules.sync_problems import TRACKED_LEGAL_STATUSES, SyncFacts
@@ -37,7 +38,7 @@ def sync_problem_facts(session: Session, prison_numbers: Sequence[str]) -> dict[
     found = {}
     for part in chunks(list(prison_numbers)):
         for number, legal, prison_cat, prison_lvl, cat, lvl, case, outcome, problem, team, team_row in session.execute(
-            statement.where(Prisoner.prison_number.in_(part))
+            statement.where(one_of(session, Prisoner.prison_number, part))
         ):
             tracked = (
                 (prison_cat or 0) in range(1, 5)
