@@ -230,7 +230,7 @@ where c.due_date between :start and :end and c.tracked_since <= :as_of
 STEPS_SQL = """
 select prison_number, step from notices
 where night <= :as_of and status not in ('superseded', 'withdrawn', 'cancelled')
-  and prison_number is not null and step not in ('resolved', 'released-unconfirmed')
+  and prison_number is not null
 """
 
 
@@ -239,20 +239,24 @@ def report_floor(engine: Engine, start: date, end: date, calendar) -> int:
     from sqlalchemy import text
 
     from rules.compliance import CaseDates, measures
+    from rules.states import State
     from rules.steps import Step
 
     with engine.connect() as connection:
         rows = connection.execute(text(REPORT_SQL), {"start": start, "end": end, "as_of": end}).all()
         steps = connection.execute(text(STEPS_SQL), {"as_of": end}).all()
     highest: dict[str, Step] = {}
+    closing = {Step.RESOLVED, Step.RELEASED_UNCONFIRMED}
     for number, name in steps:
         step = Step(name)
+        if step in closing:
+            continue
         if number not in highest or step.seniority > highest[number].seniority:
             highest[number] = step
     cases = []
     for number, due, closed_state, closed_on, confirmed_on, released_on in rows:
-        completed = (confirmed_on or closed_on) if closed_state in ("complete", "not-eligible") else None
-        released = _day(released_on) or (_day(closed_on) if closed_state == "released-unconfirmed" else None)
+        completed = (confirmed_on or closed_on) if closed_state in (State.COMPLETE, State.NOT_ELIGIBLE) else None
+        released = _day(released_on) or (_day(closed_on) if closed_state == State.RELEASED_UNCONFIRMED else None)
         step = highest.get(number)
         cases.append(CaseDates(_day(due), _day(completed), released, str(step) if step else None))
     measures(cases, end, calendar)
