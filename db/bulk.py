@@ -4,8 +4,9 @@
 handling, not in the database: an import of 90,000 prisoners writes 180,000 rows (the table and the
 audit trail), and that handling was half its cost. Here each column's own bind processor (the same
 one SQLAlchemy would apply: dates, UTC datetimes, JSON) runs once per value, and the rows go to
-the driver in one call: PostgreSQL's COPY through psycopg 3, SQLite's executemany. Only for rows
-that are certainly new (no ON CONFLICT, no RETURNING); the caller's transaction holds them.
+the driver in one call: PostgreSQL's COPY through psycopg 3, SQLite's executemany. For new rows
+(with `unless_taken`, those whose key another run took first are skipped); nothing comes back (no
+RETURNING), and the caller's transaction holds them.
 """
 
 from __future__ import annotations

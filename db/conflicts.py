@@ -18,9 +18,9 @@ def insert_new(session: Session, model, rows: list[dict], key: str, returning=()
         return []
     # The table, not the mapped class: the ORM's bulk path does per-row bookkeeping we never use.
     table = model.__table__
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).on_conflict_do_nothing(index_elements=[key])
     if not returning:
         insert_rows(session, table, rows, unless_taken=key)
         return []
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table).on_conflict_do_nothing(index_elements=[key])
     return session.execute(statement.returning(*(table.c[column.key] for column in returning)), rows).all()
