@@ -9,11 +9,14 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from bench.floor import import_floor, night_floor, report_floor
+from bench.floor import import_floor, night_floor, reimport_floor, report_floor
 from bench.measure import Figure, floor_of, timed
 from synth.write import GENERATED
 
 KINDS = GENERATED
+# The daily re-import: the same file the next day with one row in CHANGE_EVERY changed (feed -> its table, key).
+REIMPORTED = {"releases": ("prisoners", "prison_number"), "allocations": ("allocations", "prison_number")}
+CHANGE_EVERY = 100
 FLOOR_SAMPLES = 3  # nights of the multi-night floor actually computed; the rest extrapolated
 
 
@@ -54,6 +57,8 @@ def run_all(db: str, scale: float, url: str, feeds: dict[str, Path], today: date
             yield imported(db, scale, engine, kind, feeds[kind])
         yield first_night(db, scale, engine, today)
         yield rerun(db, scale, engine, today)
+        for kind in REIMPORTED:
+            yield reimported(db, scale, engine, kind, next_day(feeds[kind], kind))
         if nights:
             yield many_nights(db, scale, engine, today, nights)
         yield yearly_report(db, scale, engine, today + timedelta(days=nights))
@@ -73,6 +78,54 @@ def imported(db, scale, engine, kind, path) -> Figure:
     if report.rejected or report.refused:
         figure.notes.append(f"{len(report.rejected)} rejected")
     figure.floor, _ = floor_of(import_floor, engine, kind, path)
+    return show(figure)
+
+
+def next_day(path: Path, kind: str) -> Path:
+    """The feed as the next day's file: every CHANGE_EVERY-th row changed, the rest as they were.
+
+    releases: the row's first release date one week later (a recalculated date); allocations: the
+    COM of the next row half the file away that has another COM (a reallocation). Written beside the original, once."""
+    import csv
+
+    out = path.with_name(f"{path.stem}-next-day.csv")
+    if out.exists():
+        return out
+    with path.open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.reader(stream))
+    header, body = rows[0], rows[1:]
+    for index in range(0, len(body), CHANGE_EVERY):
+        row = body[index]
+        if kind == "releases":
+            dated = [i for i, name in enumerate(header) if name in ("crd", "ard", "ped", "prrd", "ted") and row[i]]
+            if dated:
+                row[dated[0]] = (date.fromisoformat(row[dated[0]]) + timedelta(days=7)).isoformat()
+        else:
+            email = header.index("com_email")
+            start = index + len(body) // 2
+            others = (body[(start + i) % len(body)] for i in range(len(body)))
+            other = next(o for o in others if o[email] and o[email] != row[email])
+            for name in ("com_name", "com_email"):
+                row[header.index(name)] = other[header.index(name)]
+    with out.open("w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream, lineterminator="\n").writerows([header, *body])
+    return out
+
+
+def reimported(db, scale, engine, kind, path) -> Figure:
+    """The next day's file of a feed: most rows unchanged, one in CHANGE_EVERY changed (and audited)."""
+    from feeds.importer import import_feed
+
+    table, key = REIMPORTED[kind]
+    figure = Figure(db, scale, f"re-import {kind} (the next day's file, 1% of rows changed)")
+    figure.floor, written = floor_of(reimport_floor, engine, kind, path, table, key)
+    with timed(figure):
+        report = import_feed(engine, kind, path)
+    figure.rows = report.rows
+    figure.notes.append(
+        f"{report.updated} rows updated, {report.unchanged} unchanged, {len(report.rejected)} rejected; "
+        f"floor: compare the file with the held rows as text and update the {written} that differ"
+    )
     return show(figure)
 
 
