@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from db.models import Allocation, Establishment, MappaInformation, Pdu, Prisoner, Team
@@ -50,6 +51,12 @@ class Target:
     @property
     def key(self) -> str:
         return self.fields[0]
+
+    @cached_property
+    def audited_fields(self) -> tuple[str, ...]:
+        """The fields some change event is about, in the order of `fields` (what an added event records)."""
+        audited = {name for names in self.audited.values() for name in names}
+        return tuple(name for name in self.fields if name in audited)
 
     def given(self, row: Mapping[str, Any]) -> dict[str, Any] | None:
         return self.share(row) if self.share else {name: row[name] for name in self.fields}

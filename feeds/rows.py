@@ -9,6 +9,9 @@ from feeds.reader import FileRefused, header_name
 from feeds.report import Rejection
 from feeds.values import CONTROL
 
+MEMO_LIMIT = 20_000  # distinct cells remembered per column
+_UNSEEN = object()
+
 
 class RowParser:
     """Knows where each column is (from the header) and which keys earlier rows had."""
@@ -16,7 +19,13 @@ class RowParser:
     def __init__(self, feed: Feed, header: list[str]):
         self.feed, self.width = feed, len(header)
         positions = _positions(feed, header)
-        self.plan = [(column, positions.get(column.name)) for column in feed.columns]
+        (self.key, self.key_index), *others = [(column, positions.get(column.name)) for column in feed.columns]
+        # Each other column with its memo: the value by the cell's text. A national file repeats the
+        # same dates, codes and mailboxes tens of thousands of times, and every parser is pure, so
+        # each distinct cell is parsed once. Only good cells are remembered.
+        self.others: list[tuple[str, int | None, Column, dict[str, Any]]] = [
+            (column.name, index, column, {}) for column, index in others
+        ]
         self.seen: dict[Any, int] = {}
 
     def parse(self, line: int, cells: list[str] | str) -> dict[str, Any] | Rejection:
@@ -25,21 +34,31 @@ class RowParser:
         if len(cells) != self.width:
             return Rejection(line, None, f"the row has {len(cells)} values but the header has {self.width} columns")
         suspect = CONTROL.search("".join(cells)) is not None  # one scan of the row finds the rare bad one
-        (key, key_index), *others = self.plan
+        key = self.key
         try:
-            row = {key.name: _value(key, cells[key_index], suspect, needed=True)}
+            row = {key.name: _value(key, cells[self.key_index], suspect, needed=True)}  # type: ignore[index]
         except ValueError as error:
             return Rejection(line, key.name, str(error))
         # The key counts as seen even if the row is rejected later: which of two rows
         # for one person is right is for the sender to say, not for us to guess.
         if (first := self.seen.setdefault(row[key.name], line)) != line:
             return Rejection(line, key.name, f"duplicate of line {first}")
-        for column, index in others:
+        for name, index, column, known in self.others:
             cell = "" if index is None else cells[index]
+            if not cell:  # most cells are blank
+                row[name] = None
+                continue
+            if not suspect:
+                value = known.get(cell, _UNSEEN)
+                if value is not _UNSEEN:
+                    row[name] = value
+                    continue
             try:
-                row[column.name] = _value(column, cell, suspect) if cell else None  # most cells are blank
+                row[name] = value = _value(column, cell, suspect)
             except ValueError as error:
-                return Rejection(line, column.name, str(error))
+                return Rejection(line, name, str(error))
+            if len(known) < MEMO_LIMIT:  # a column of unique values (CRNs) stops growing its memo here
+                known[cell] = value
         if problem := self.feed.check(row):
             return Rejection(line, *problem)
         return row
