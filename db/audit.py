@@ -69,10 +69,25 @@ def _hash_of(
     prev_hash: str, seq: int, at: datetime, actor: str, prison_number: str | None, kind: str, detail_json: str
 ) -> str:
     """sha256 of the JSON list [prev_hash, seq, at, actor, prison_number, kind, detail], detail already encoded."""
-    head = json.dumps(
-        [prev_hash, seq, at.isoformat(), actor, prison_number, kind], separators=(",", ":"), ensure_ascii=False
-    )
-    return hashlib.sha256(f"{head[:-1]},{detail_json}]".encode()).hexdigest()
+    return _Chain(at, actor).link(prev_hash, seq, prison_number, kind, detail_json)
+
+
+class _Chain:
+    """The hash of each event of one append: the same text `_hash_of` documents, with what every event of
+    the append shares (its time, its actor) encoded once. JSON's own string encoder quotes the rest."""
+
+    def __init__(self, at: datetime, actor: str):
+        self.shared = f"{_quoted(at.isoformat())},{_quoted(actor)}"
+        self.kinds: dict[str, str] = {}
+
+    def link(self, prev_hash: str, seq: int, prison_number: str | None, kind: str, detail_json: str) -> str:
+        quoted_kind = self.kinds.get(kind) or self.kinds.setdefault(kind, _quoted(kind))
+        number = "null" if prison_number is None else _quoted(prison_number)
+        text = f"[{_quoted(prev_hash)},{int(seq)},{self.shared},{number},{quoted_kind},{detail_json}]"
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+_quoted = json.encoder.encode_basestring  # type: ignore[attr-defined]  # json.dumps(ensure_ascii=False) of a str
 
 
 def append(session: Session, events: Iterable[Event]) -> int:
@@ -82,11 +97,12 @@ def append(session: Session, events: Iterable[Event]) -> int:
         return 0
     head = session.scalars(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one()
     seq, prev, at = head.seq, head.hash, utcnow()
-    rows = []
+    rows, chains = [], {}  # by actor: an append is nearly always one actor's
     for event in events:
         seq += 1
         detail = canonical(event.detail)
-        current = _hash_of(prev, seq, at, event.actor, event.prison_number, event.kind, detail)
+        chain = chains.get(event.actor) or chains.setdefault(event.actor, _Chain(at, event.actor))
+        current = chain.link(prev, seq, event.prison_number, event.kind, detail)
         rows.append(
             dict(
                 seq=seq,
