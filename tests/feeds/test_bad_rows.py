@@ -101,3 +101,29 @@ def test_a_rejected_mappa_row_is_fixed_when_its_row_lands_and_only_then(engine, 
             select(RejectedRow.prison_number, RejectedRow.fixed_at).order_by(RejectedRow.prison_number)
         ).all()
     assert [(number, fixed_at is not None) for number, fixed_at in rows] == [("A0001AA", True), ("A0002AA", False)]
+
+
+def test_a_cell_repeated_down_the_file_is_judged_the_same_on_every_row(engine, feed_file):
+    """Each distinct cell is parsed once (a memo per column): a bad one is still rejected every time it
+    appears, and the same text with a control character in it is not taken for the good one."""
+    path = feed_file(
+        "releases.csv",
+        RELEASES,
+        release("A0001AA", crd="1/2/2027", establishment_code="dmi"),  # 2
+        release("A0002AA", crd="31/02/2027"),  # 3
+        release("A0003AA", crd="1/2/2027", establishment_code="dmi"),  # 4
+        release("A0004AA", crd="31/02/2027"),  # 5
+        release("A0005AA", crd="1/2/2027\x07"),  # 6
+        release("A0006AA", crd="1/2/2027"),  # 7
+    )
+    report = import_feed(engine, "releases", path)
+    assert [(r.line, r.column, r.reason) for r in report.rejected] == [
+        (3, "crd", "not a real date: '31/02/2027'"),
+        (5, "crd", "not a real date: '31/02/2027'"),
+        (6, "crd", "contains control characters"),
+    ]
+    assert table(engine, Prisoner, "prison_number", "establishment_code", "crd") == [
+        ("A0001AA", "DMI", date(2027, 2, 1)),
+        ("A0003AA", "DMI", date(2027, 2, 1)),
+        ("A0006AA", "DMI", date(2027, 2, 1)),
+    ]
