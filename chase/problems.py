@@ -11,11 +11,10 @@ from datetime import date, datetime
 import pendulum
 from sqlalchemy import Engine, select
 
+from chase.load import Snapshot
 from config.policy import PolicyBook
-from db.bulk import one_of
-from db.models import Allocation, Establishment, Pdu, SourceSync
+from db.models import Establishment, Pdu, SourceSync
 from db.session import session_factory
-from feeds.hmpps.problems import sync_problem_facts
 from notifications.addresses import check_address
 from rules.problems import Known
 from rules.sync_problems import sync_problems
@@ -48,23 +47,19 @@ def stale_establishments(engine: Engine, book: PolicyBook, now: datetime) -> dic
 
 def known_for(
     engine: Engine,
-    prison_numbers: Iterable[str],
+    snapshots: Iterable[Snapshot],
     stale: dict[str, str] | None,
     allowed_domains: tuple[str, ...] | None,
 ) -> Callable[[str, str | None], Known]:
-    """A lookup (prison number, establishment code) -> Known for one batch of cases."""
-    numbers = list(prison_numbers)
+    """A lookup (prison number, establishment code) -> Known for one batch of loaded cases."""
     with session_factory(engine)() as session:
         establishments = set(session.scalars(select(Establishment.code)))
         pdus = set(session.scalars(select(Pdu.code)))
-        pdu_of = dict(
-            session.execute(
-                select(Allocation.prison_number, Allocation.pdu_code).where(
-                    one_of(session, Allocation.prison_number, numbers)
-                )
-            ).all()
-        )
-        synced = {number: sync_problems(facts) for number, facts in sync_problem_facts(session, numbers).items()}
+    pdu_of, synced = {}, {}
+    for snapshot in snapshots:  # the case query read the PDU and the sync's facts with the case
+        pdu_of[snapshot.facts.prison_number] = snapshot.pdu_code
+        if found := sync_problems(snapshot.sync):
+            synced[snapshot.facts.prison_number] = found
     stale = stale or {}
     verdicts: dict[str | None, str | None] = {}  # a batch names the same mailboxes thousands of times
 

@@ -46,12 +46,7 @@ def case_views(
     allowed_domains: tuple[str, ...] | None = None,
 ) -> list[dict]:
     snapshots = load_cases(engine, prison_numbers, include_closed=True, establishment=establishment)
-    known = known_for(
-        engine,
-        [s.facts.prison_number for s in snapshots],
-        stale_establishments(engine, book, now_utc()),
-        allowed_domains,
-    )
+    known = known_for(engine, snapshots, stale_establishments(engine, book, now_utc()), allowed_domains)
     return [view(outcome) for outcome in decide_cases(snapshots, as_of, book, calendar, known)]
 
 

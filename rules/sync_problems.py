@@ -31,6 +31,25 @@ class SyncFacts:
     team_known: bool = True  # the team is in the teams feed
 
 
+def tracked_sync_facts(
+    legal_status: str | None,
+    probation_outcome: str | None,
+    registration_problem: str | None,
+    team_code: str | None,
+    team_in_feed: str | None,
+) -> SyncFacts:
+    """A tracked case's facts from its stored columns (`team_in_feed`: the teams feed's code, None if absent)."""
+    return SyncFacts(
+        tracked=True,
+        legal_status=legal_status,
+        sentenced=legal_status is None or legal_status in TRACKED_LEGAL_STATUSES,
+        probation_outcome=probation_outcome,
+        registration_problem=registration_problem,
+        team_code=team_code,
+        team_known=team_code is None or team_in_feed is not None,
+    )
+
+
 def sync_problems(facts: SyncFacts) -> tuple[Found, ...]:
     if not facts.tracked:
         return ()

@@ -35,9 +35,7 @@ def check_batch(
 ):
     """Pass the cases as `quote(batch)`; Prefect unwraps it before calling. `stale`: establishment -> since."""
     engine = runtime.database()
-    known = known_for(
-        engine, [s.facts.prison_number for s in snapshots], stale, get_settings().allowed_recipient_domains
-    )
+    known = known_for(engine, snapshots, stale, get_settings().allowed_recipient_domains)
     report = chase_night.check_batch(
         engine, snapshots, night, actor, runtime.policy(), runtime.calendar(), dry_run, known
     )

@@ -64,11 +64,9 @@ def test_the_teams_feed_gives_the_spo_and_pdu_and_a_missing_team_is_a_warning(wo
     sync()
     held = allocation(engine, "A1111AA")
     assert (held.spo_email, held.pdu_code, held.team_code) == ("sam.senior@justice.gov.uk", "N07DUR", "N07T01")
-    from db.session import session_factory
-    from feeds.hmpps.problems import sync_problem_facts
+    from chase.night import load_cases
     from rules.sync_problems import sync_problems
 
-    with session_factory(engine)() as session:
-        found = sync_problem_facts(session, ["A1111AA", "A2222BB"])
+    found = {snapshot.facts.prison_number: snapshot.sync for snapshot in load_cases(engine, include_closed=True)}
     assert sync_problems(found["A1111AA"]) == ()
     assert [p.code for p in sync_problems(found["A2222BB"])] == ["team-not-in-teams-feed"]
