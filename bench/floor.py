@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 from datetime import date
+from itertools import islice
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -69,38 +70,43 @@ def import_floor(engine: Engine, kind: str, path: Path) -> int:
     return len(rows)
 
 
-def reimport_floor(engine: Engine, kind: str, path: Path, table: str, key: str) -> int:
+def reimport_floor(engine: Engine, kind: str, path: Path, table: str, key: str, chunk: int = 5_000) -> int:
     """The least work of a re-import: read the file and what `table` holds of its columns, compare them as
-    text, and write the rows that differ with one executemany. Returns the rows written.
+    text, and write the rows that differ with one executemany per chunk of keys (the import's own chunk,
+    so that neither holds a whole national table in memory). Returns the rows written.
 
     Only the feed's first table is compared (the daily copy changes only that table's columns)."""
-    with path.open(encoding="utf-8", newline="") as stream:
-        reader = csv.reader(stream)
-        header = next(reader)
-        rows = list(reader)
+    postgres = engine.dialect.name == "postgresql"
+    mark = "%s" if postgres else "?"
     connection = engine.raw_connection()
+    written = 0
     try:
         cursor = connection.cursor()
-        if engine.dialect.name == "sqlite":
+        if not postgres:
             cursor.execute("begin")  # the engine runs sqlite3 without implicit transactions: open one to roll back
         cursor.execute(f"select * from {table} where 1 = 0")
         held_columns = {column[0] for column in cursor.description}
-        names = [name for name in header if name in held_columns]
-        at = [header.index(name) for name in names]
-        cursor.execute(f"select {', '.join(names)} from {table}")
-        held = {row[0]: tuple("" if v is None else str(v) for v in row) for row in cursor.fetchall()}
-        mark = "?" if engine.dialect.name == "sqlite" else "%s"
-        changed = []
-        for row in rows:
-            given = tuple(row[i] for i in at)
-            if held.get(given[0]) != given:
-                changed.append([value or None for value in given[1:]] + [given[0]])
-        assignments = ", ".join(f"{name} = {mark}" for name in names[1:])
-        cursor.executemany(f"update {table} set {assignments} where {key} = {mark}", changed)
+        with path.open(encoding="utf-8", newline="") as stream:
+            reader = csv.reader(stream)
+            header = next(reader)
+            names = [name for name in header if name in held_columns]
+            at = [header.index(name) for name in names]
+            select = f"select {', '.join(names)} from {table} where {key} "
+            update = f"update {table} set {', '.join(f'{name} = {mark}' for name in names[1:])} where {key} = {mark}"
+            while rows := [tuple(row[i] for i in at) for row in islice(reader, chunk)]:
+                keys = [row[0] for row in rows]
+                if postgres:
+                    cursor.execute(select + "= any(%s)", (keys,))
+                else:
+                    cursor.execute(select + f"in ({', '.join('?' * len(keys))})", keys)
+                held = {row[0]: tuple("" if v is None else str(v) for v in row) for row in cursor.fetchall()}
+                changed = [[v or None for v in row[1:]] + [row[0]] for row in rows if held.get(row[0]) != row]
+                cursor.executemany(update, changed)
+                written += len(changed)
         connection.rollback()  # the import under test writes the same rows for real
     finally:
         connection.close()
-    return len(changed)
+    return written
 
 
 def read_cases(engine: Engine):
