@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from rules.addresses import address as resolve
-from rules.case import CaseFacts
+from rules.case import CaseFacts, People
 from rules.states import CLOSED_STATES, State
 
 
@@ -198,13 +199,21 @@ def standing(facts: CaseFacts, known: Known, roles: Iterable[str] = ()) -> tuple
     found += known.synced
     if found and found[0].code == UNKNOWN_ESTABLISHMENT:  # its OMU's people are not missing: the prison is
         roles = [role for role in roles if role not in ("omu_mailbox", "head_of_omu")]
-    gaps = resolve(tuple(dict.fromkeys(roles)), (), people).problems
-    found += [from_rule(text) for text in gaps if from_rule(text).code == MISSING_CONTACT]
+    found += _missing_contacts(tuple(roles), tuple(bool(getattr(people, name)) for name in ROLES))
     for role, label in ROLES.items():
         address = getattr(people, role)
         if address and (problem := known.address_problem(address)):
             found.append(Found(ADDRESS_NOT_ALLOWED, f"{label}: {problem}"))
     return tuple(found)
+
+
+@lru_cache(maxsize=1024)
+def _missing_contacts(roles: tuple[str, ...], present: tuple[bool, ...]) -> tuple[Found, ...]:
+    """The roles nobody stands in for: it depends only on which roles have an address (`present`, in
+    ROLES' order), so it is worked out once per pattern, not once per case."""
+    people = People(**{role: f"{role}@present" if known else None for role, known in zip(ROLES, present)})
+    gaps = resolve(tuple(dict.fromkeys(roles)), (), people).problems
+    return tuple(found for found in map(from_rule, gaps) if found.code == MISSING_CONTACT)
 
 
 def merged(*groups: Iterable[Found]) -> tuple[Found, ...]:
