@@ -31,16 +31,17 @@ select p.prison_number, p.first_name, p.last_name, p.establishment_code, p.sente
        d.mailbox, d.head_email, d.mappa_coordinator_email,
        m.category, m.level, m.meeting_date, m.not_eligible, c.tracked_since, c.closed_state, c.closed_on
 from prisoners p
+left join mappa_information m on m.prison_number = p.prison_number
+left join cases c on c.prison_number = p.prison_number
 left join allocations a on a.prison_number = p.prison_number
 left join establishments e on e.code = p.establishment_code
 left join pdus d on d.code = a.pdu_code
-left join mappa_information m on m.prison_number = p.prison_number
-left join cases c on c.prison_number = p.prison_number
 where (p.mappa_category between 1 and 4 or m.category between 1 and 4 or m.level between 1 and 3
        or c.prison_number is not null)
   and (c.prison_number is null or c.closed_state is null or c.next_step is not null)
 """
-# The same cases chase.load reads (closed cases whose closing notice has gone are left out), and
+# The same cases chase.load reads (closed cases whose closing notice has gone are left out), joined in
+# the same order (the filter's two tables first, so SQLite joins the rest only for tracked prisoners), and
 # the same notice columns: a request's context carries the COM it asked, which the rules compare.
 NOTICES_SQL = (
     'select prison_number, step, night, key, status, "to", '

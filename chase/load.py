@@ -151,11 +151,13 @@ def case_rows(
     pdu = aliased(Pdu)
     statement = (
         select(*case_columns(pdu))
+        # The two tables the filter needs come first: SQLite then tests each prisoner after two lookups
+        # and makes the other five only for the tracked few (a national night: 12,600 of 90,000).
+        .outerjoin(MappaInformation, MappaInformation.prison_number == Prisoner.prison_number)
+        .outerjoin(Case, Case.prison_number == Prisoner.prison_number)
         .outerjoin(Allocation, Allocation.prison_number == Prisoner.prison_number)
         .outerjoin(Establishment, Establishment.code == Prisoner.establishment_code)
         .outerjoin(pdu, pdu.code == Allocation.pdu_code)
-        .outerjoin(MappaInformation, MappaInformation.prison_number == Prisoner.prison_number)
-        .outerjoin(Case, Case.prison_number == Prisoner.prison_number)
         .outerjoin(ProbationCheck, ProbationCheck.prison_number == Prisoner.prison_number)
         .outerjoin(Team, Team.code == Allocation.team_code)
         .where(tracked_condition() if include_closed else and_(tracked_condition(), still_open()))
