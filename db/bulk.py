@@ -11,10 +11,11 @@ RETURNING), and the caller's transaction holds them.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ARRAY, JSON, ColumnDefault, Connection, Table, any_, bindparam
+from sqlalchemy import ARRAY, JSON, ColumnDefault, Connection, Table, any_, bindparam, func, literal_column, select
 from sqlalchemy.orm import Session
 
 
@@ -114,12 +115,16 @@ def _json_for_copy(value: Any) -> Any:
 
 
 def one_of(db: Session | Connection, column: Any, values: Sequence[Any]) -> Any:
-    """`column IN (values)`, as one array parameter on PostgreSQL.
+    """`column IN (values)`, as one parameter: an array on PostgreSQL, a JSON list on SQLite.
 
-    An IN list of thousands renders (and psycopg converts) a placeholder and a cast per value on
-    every call: a third of a PostgreSQL import. `= ANY(array)` is one parameter, whatever the count.
+    An IN list of thousands renders (and the driver converts) a placeholder per value on every call:
+    a third of a PostgreSQL import, a twentieth of a SQLite night. `= ANY(array)` and `IN (SELECT
+    value FROM json_each(list))` are one parameter, whatever the count, and their SQL is cached.
     """
     dialect = (db.get_bind() if isinstance(db, Session) else db).dialect
-    if dialect.name != "postgresql":
-        return column.in_(values)
-    return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    if dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    if dialect.name == "sqlite" and all(type(value) in (str, int) for value in values):
+        listed = select(literal_column("value")).select_from(func.json_each(bindparam(None, json.dumps(list(values)))))
+        return column.in_(listed)
+    return column.in_(values)

@@ -133,3 +133,25 @@ def test_the_stored_text_is_what_sqlalchemy_itself_stores(engine):
 def test_what_is_hashed_is_what_jsonable_makes_of_the_detail(detail):
     assert json.loads(audit.canonical(detail)) == audit.jsonable(detail)
     assert audit.canonical(detail) == audit.canonical(audit.jsonable(detail))
+
+
+def test_one_of_finds_exactly_the_rows_named_by_text_or_number_however_many(engine):
+    from db.bulk import one_of
+    from db.models import Notice
+
+    numbers = [f"A{index:04d}AA" for index in range(6000)]
+    with transaction(engine) as session:
+        insert_rows(session, Prisoner.__table__, [_prisoner(number) for number in numbers])
+        insert_rows(session, Prisoner.__table__, [_prisoner("B0001AA", first_name='O\'Brien "é"')])
+    wanted = [*numbers[::3], "Z9999ZZ", "B0001AA"]  # one that is not there
+    with transaction(engine) as session:
+
+        def found(values):
+            return set(
+                session.scalars(select(Prisoner.prison_number).where(one_of(session, Prisoner.prison_number, values)))
+            )
+
+        assert found(wanted) == set(numbers[::3]) | {"B0001AA"}
+        assert found([]) == set()
+        assert found(("A0001AA", "A0002AA")) == {"A0001AA", "A0002AA"}
+        assert session.scalars(select(Notice.id).where(one_of(session, Notice.id, [1, 2]))).all() == []
