@@ -39,7 +39,7 @@ def nightly_check(as_of: date | None = None, dry_run: bool = False):
     if told is not None:
         report.open_problems = told["open"]
         remember_checked(report, stale)
-    publish_night_report(report, delivery)
+    publish_night_report(quote(report), delivery)  # quoted: Prefect would walk every queued notice in it
     outcome = verdict(report, delivery, told)
     if outcome is report and not dry_run:
         announce_night_checked(night)
