@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from sqlalchemy import Engine
 from chase.apply import apply_batch
 from chase.load import Snapshot, load_snapshots
 from chase.outcome import Outcome
+from config.collector import collector_paused
 from config.failpoints import failpoint
 from config.policy import PolicyBook
 from db.session import session_factory, transaction
@@ -70,7 +70,7 @@ class NightReport:
 def load_cases(
     engine: Engine, prison_numbers=None, include_closed: bool = False, establishment: str | None = None
 ) -> list[Snapshot]:
-    with session_factory(engine)() as session:
+    with collector_paused(), session_factory(engine)() as session:
         snapshots = load_snapshots(session, prison_numbers, include_closed, establishment)
     failpoint("night.after-load")
     return snapshots
@@ -83,16 +83,9 @@ def decide_cases(
     calendar: WorkingCalendar,
     known: Callable[[str, str | None], Known] | None = None,
 ) -> list[Outcome]:
-    # The cyclic garbage collector would walk every loaded case again and again while
-    # decisions are allocated; nothing here forms cycles, so pause it for the loop.
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():  # decisions allocate thousands of objects and form no cycles
         roles: dict[int, tuple] = {}  # by policy: the same few policies for every case
         return [_decide_one(s, night, book, calendar, known, roles) for s in snapshots]
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _decide_one(
@@ -132,7 +125,7 @@ def check_batch(
         fresh = [o for o in outcomes if o.decision.notice]
         report.superseded = sum(len(o.decision.superseded) for o in outcomes)
     else:
-        with transaction(engine) as session:
+        with collector_paused(), transaction(engine) as session:
             written = apply_batch(session, outcomes, night, actor)
         failpoint("night.after-batch")
         fresh = written.queued

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from config.collector import collector_paused
 from db import audit
 from db.session import transaction
 from feeds import single_source
@@ -39,7 +40,7 @@ def import_feed(
     actor = (actor or f"import:{kind}:{path.name}")[:200]
     report = ImportReport(kind, path.name)
     try:
-        with _unit_of_work(engine_or_session) as session, _open(path) as stream:
+        with collector_paused(), _unit_of_work(engine_or_session) as session, _open(path) as stream:
             _apply(session, feed, records(stream), report, actor)
     except FileRefused as refusal:
         return ImportReport(kind, path.name, refused=str(refusal))
