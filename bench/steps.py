@@ -84,32 +84,47 @@ def imported(db, scale, engine, kind, path) -> Figure:
 def next_day(path: Path, kind: str) -> Path:
     """The feed as the next day's file: every CHANGE_EVERY-th row changed, the rest as they were.
 
-    releases: the row's first release date one week later (a recalculated date); allocations: the
-    COM of the next row half the file away that has another COM (a reallocation). Written beside the original, once."""
+    releases: the row's first release date one week later (a recalculated date); allocations: another
+    COM of the file (a reallocation), taken in turn from the COMs it names. Streamed, so that making the
+    file does not add a national file's worth of rows to the peak memory the steps are judged by.
+    Written beside the original, once."""
     import csv
 
     out = path.with_name(f"{path.stem}-next-day.csv")
     if out.exists():
         return out
-    with path.open(encoding="utf-8", newline="") as stream:
-        rows = list(csv.reader(stream))
-    header, body = rows[0], rows[1:]
-    for index in range(0, len(body), CHANGE_EVERY):
-        row = body[index]
-        if kind == "releases":
-            dated = [i for i, name in enumerate(header) if name in ("crd", "ard", "ped", "prrd", "ted") and row[i]]
-            if dated:
-                row[dated[0]] = (date.fromisoformat(row[dated[0]]) + timedelta(days=7)).isoformat()
-        else:
-            email = header.index("com_email")
-            start = index + len(body) // 2
-            others = (body[(start + i) % len(body)] for i in range(len(body)))
-            other = next(o for o in others if o[email] and o[email] != row[email])
-            for name in ("com_name", "com_email"):
-                row[header.index(name)] = other[header.index(name)]
-    with out.open("w", encoding="utf-8", newline="") as stream:
-        csv.writer(stream, lineterminator="\n").writerows([header, *body])
+    coms = _coms(path) if kind == "allocations" else []
+    with path.open(encoding="utf-8", newline="") as source, out.open("w", encoding="utf-8", newline="") as sink:
+        reader, writer = csv.reader(source), csv.writer(sink, lineterminator="\n")
+        header = next(reader)
+        writer.writerow(header)
+        for index, row in enumerate(reader):
+            if index % CHANGE_EVERY == 0:
+                _change(header, row, kind, coms, index // CHANGE_EVERY)
+            writer.writerow(row)
     return out
+
+
+def _coms(path: Path) -> list[tuple[str, str]]:
+    """The distinct (name, e-mail) COMs of an allocations file, in the order they first appear."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as stream:
+        reader = csv.DictReader(stream)
+        return list(dict.fromkeys((row["com_name"], row["com_email"]) for row in reader if row["com_email"]))
+
+
+def _change(header: list[str], row: list[str], kind: str, coms: list[tuple[str, str]], turn: int) -> None:
+    if kind == "releases":
+        dated = [i for i, name in enumerate(header) if name in ("crd", "ard", "ped", "prrd", "ted") and row[i]]
+        if dated:
+            row[dated[0]] = (date.fromisoformat(row[dated[0]]) + timedelta(days=7)).isoformat()
+        return
+    name, email = header.index("com_name"), header.index("com_email")
+    other = coms[turn % len(coms)]
+    if other[1] == row[email]:
+        other = coms[(turn + 1) % len(coms)]
+    row[name], row[email] = other
 
 
 def reimported(db, scale, engine, kind, path) -> Figure:
