@@ -45,7 +45,7 @@ def jsonable(value: Any) -> Any:
 def digest(
     prev_hash: str, seq: int, at: datetime, actor: str, prison_number: str | None, kind: str, detail: Any
 ) -> str:
-    return _hash_of(prev_hash, seq, at, actor, prison_number, kind, canonical(detail))
+    return _Chain(at, actor).link(prev_hash, seq, prison_number, kind, canonical(detail))
 
 
 def canonical(detail: Any) -> str:
@@ -65,16 +65,10 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def _hash_of(
-    prev_hash: str, seq: int, at: datetime, actor: str, prison_number: str | None, kind: str, detail_json: str
-) -> str:
-    """sha256 of the JSON list [prev_hash, seq, at, actor, prison_number, kind, detail], detail already encoded."""
-    return _Chain(at, actor).link(prev_hash, seq, prison_number, kind, detail_json)
-
-
 class _Chain:
-    """The hash of each event of one append: the same text `_hash_of` documents, with what every event of
-    the append shares (its time, its actor) encoded once. JSON's own string encoder quotes the rest."""
+    """Each event's hash: sha256 of the JSON list [prev_hash, seq, at, actor, prison_number, kind, detail]
+    (no spaces, not ASCII-escaped, the detail already encoded by `canonical`). What every event of one
+    append shares (its time, its actor) is encoded once; JSON's own string encoder quotes the rest."""
 
     def __init__(self, at: datetime, actor: str):
         self.shared = f"{_quoted(at.isoformat())},{_quoted(actor)}"
