@@ -1,4 +1,4 @@
-"""National-scale benchmarks: import, first night, rerun, 30 nights, the yearly report, SMTP delivery, each against its floor.
+"""National-scale benchmarks: import, first night, rerun, the next day's re-import, 30 nights, the yearly report, SMTP delivery, each against its floor.
 
     python bench/run.py [--scale 1] [--db sqlite|postgres|both] [--quick] [--scales 1,2,4]
 
