@@ -10,6 +10,7 @@ tens of thousands of cases and hundreds of thousands of notices.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable
@@ -46,6 +47,9 @@ STORED = (
     "closed_on",
     "tracked_since",
     "establishment_code",
+    "decided_inputs",
+    "decided_on",
+    "decide_again_on",
 )
 
 
@@ -75,6 +79,7 @@ class Snapshot:
     pending: list[tuple[int, str, str]] = field(default_factory=list)  # (notice id, step, key) not yet sent
     pdu_code: str | None = None  # the allocation's PDU, as given (facts.people has its contacts)
     sync: SyncFacts = SyncFacts(tracked=True)  # what the HMPPS sync stored about the case (rules.sync_problems)
+    inputs: str = ""  # a digest of everything above the rules read (`inputs_of`): unchanged, so is the decision
 
 
 def tracked_condition():
@@ -200,6 +205,20 @@ def sync_of(row: tuple) -> tuple[str | None, SyncFacts]:
     return pdu_code, tracked_sync_facts(legal_status, outcome, registration_problem, team_code, team_in_feed)
 
 
+# What of the stored row the rules read back as history; the rest of it is what they decided.
+_HISTORY_FIELDS = tuple(_STORED.start + STORED.index(name) for name in ("tracked_since", "closed_state", "closed_on"))
+
+
+def inputs_of(row: tuple, notices: list) -> str:
+    """A digest of one case's inputs: its row up to what was stored, the history stored, its outbox rows.
+
+    Text, not Python's hash (salted per process): it is stored with the decision and compared on a
+    later night, in another process. One line of text and one SHA-1 (about 9 us) per case.
+    """
+    text = str((row[: _STORED.start], tuple(row[i] for i in _HISTORY_FIELDS), [tuple(n) for n in notices]))
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
 def stored_fields(row: tuple) -> dict | None:
     if row[_CASE_KEY] is None:
         return None
@@ -265,6 +284,7 @@ def load_snapshots(
                 pending=[(n.id, n.step, n.key) for n in own if n.status == "pending"],
                 pdu_code=pdu_code,
                 sync=sync,
+                inputs=inputs_of(row, own),
             )
         )
     return snapshots

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,7 +19,8 @@ from config.policy import PolicyBook
 from db.session import session_factory, transaction
 from rules.calendar import WorkingCalendar
 from rules.decide import CLOSED_STATES, decide
-from rules.problems import Known, blocked, from_rule, merged, standing
+from rules.problems import Found, Known, blocked, from_rule, merged, standing
+from rules.stands import decide_again_on
 from rules.steps import Step
 
 
@@ -30,6 +32,7 @@ class NightReport:
     dry_run: bool = False
     unchanged: bool = False  # already checked, nothing changed since: skipped
     cases: int = 0
+    standing: int = 0  # of `cases`: decisions that still stood, not made again (rules.stands)
     queued: list[dict] = field(default_factory=list)  # prison_number, establishment_code, step, night, key
     already_queued: int = 0
     superseded: int = 0
@@ -41,6 +44,7 @@ class NightReport:
 
     def add(self, other: NightReport) -> NightReport:
         self.cases += other.cases
+        self.standing += other.standing
         self.queued += other.queued
         self.already_queued += other.already_queued
         self.superseded += other.superseded
@@ -82,14 +86,16 @@ def decide_cases(
     book: PolicyBook,
     calendar: WorkingCalendar,
     known: Callable[[str, str | None], Known] | None = None,
+    context: str | None = None,
 ) -> list[Outcome]:
+    """`context`: chase.fingerprint.decision_context, to keep with each decision (None: keep nothing)."""
     with collector_paused():  # decisions allocate thousands of objects and form no cycles
         roles: dict[int, tuple] = {}  # by policy: the same few policies for every case
-        return [_decide_one(s, night, book, calendar, known, roles) for s in snapshots]
+        return [_decide_one(s, night, book, calendar, known, roles, context) for s in snapshots]
 
 
 def _decide_one(
-    snapshot: Snapshot, night: date, book: PolicyBook, calendar: WorkingCalendar, known, roles: dict
+    snapshot: Snapshot, night: date, book: PolicyBook, calendar: WorkingCalendar, known, roles: dict, context
 ) -> Outcome:
     """The rules' decision, then the data problems: a blocking one stops the chase (rules.problems)."""
     facts = snapshot.facts
@@ -101,7 +107,24 @@ def _decide_one(
         if entry is None or entry[0] is not policy:  # kept with its policy, so an id reused is not trusted
             entry = roles[id(policy)] = (policy, policy_roles(policy))
         found = merged(standing(facts, known(facts.prison_number, facts.establishment_code), entry[1]), found)
-    return Outcome(snapshot, blocked(decision, found), night, found)
+    if context is None:
+        return Outcome(snapshot, blocked(decision, found), night, found)
+    again = decide_again_on(decision, facts, snapshot.history, night)
+    return Outcome(snapshot, blocked(decision, found), night, found, decided_inputs(snapshot, context), again)
+
+
+def decided_inputs(snapshot: Snapshot, context: str) -> str:
+    return hashlib.sha1((context + snapshot.inputs).encode()).hexdigest()
+
+
+def still_stands(snapshot: Snapshot, night: date, context: str | None) -> bool:
+    """The stored decision was made from these very inputs, and tonight lies in the nights it holds for."""
+    stored = snapshot.stored
+    if context is None or stored is None or stored["decided_on"] is None or stored["decide_again_on"] is None:
+        return False
+    return stored["decided_on"] <= night < stored["decide_again_on"] and stored["decided_inputs"] == decided_inputs(
+        snapshot, context
+    )
 
 
 def check_batch(
@@ -113,9 +136,20 @@ def check_batch(
     calendar: WorkingCalendar,
     dry_run: bool = False,
     known: Callable[[str, str | None], Known] | None = None,
+    context: str | None = None,
 ) -> NightReport:
-    outcomes = decide_cases(snapshots, night, book, calendar, known)
-    report = NightReport(night, dry_run, cases=len(outcomes))
+    """Decide a batch and write what changed. With `context`, a case whose stored decision still stands
+    (the same inputs, a night before it must be decided again: rules.stands) is not decided again: its
+    stored state and problems are tonight's, and there is nothing to write."""
+    stands = [s for s in snapshots if still_stands(s, night, context)] if context is not None else []
+    if stands:
+        kept = {id(s) for s in stands}
+        snapshots = [s for s in snapshots if id(s) not in kept]
+    outcomes = decide_cases(snapshots, night, book, calendar, known, context)
+    report = NightReport(night, dry_run, cases=len(outcomes) + len(stands), standing=len(stands))
+    for snapshot in stands:
+        report.states[snapshot.stored["state"]] += 1
+        report.problems += [_stored_problem(snapshot, problem) for problem in snapshot.stored["problems"] or []]
     for outcome in outcomes:
         report.states[outcome.decision.state] += 1
         if outcome.decision.closes:
@@ -143,6 +177,17 @@ def _queued(outcome: Outcome) -> dict:
         "night": outcome.night.isoformat(),
         "key": notice.key,
         "recipients": len(notice.to) + len(notice.cc),
+    }
+
+
+def _stored_problem(snapshot: Snapshot, problem: dict) -> dict:
+    found = Found(problem["code"], problem.get("detail") or "")
+    return {
+        "prison_number": snapshot.facts.prison_number,
+        "establishment_code": snapshot.facts.establishment_code,
+        "code": found.code,
+        "detail": found.detail,
+        "blocking": found.blocking,
     }
 
 

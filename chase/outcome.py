@@ -18,6 +18,8 @@ class Outcome:
     decision: Decision
     night: date
     problems: tuple[Found, ...] = ()  # tonight's data problems, as codes (rules.problems)
+    inputs: str | None = None  # what the decision read, with the night's context (chase.night); None: not kept
+    decide_again_on: date | None = None  # until when the decision stands (rules.stands)
 
     @property
     def prison_number(self) -> str:
@@ -53,7 +55,15 @@ def case_fields(outcome: Outcome) -> dict:
         "problems": problem_rows(outcome),
         "closed_state": closed_state,
         "closed_on": closed_on,
+        **remembered(outcome),
     }
+
+
+def remembered(outcome: Outcome) -> dict:
+    """What a later night needs to know the decision still stands (nothing when it is not to be kept)."""
+    if outcome.inputs is None:
+        return {}
+    return {"decided_inputs": outcome.inputs, "decided_on": outcome.night, "decide_again_on": outcome.decide_again_on}
 
 
 def problem_rows(outcome: Outcome) -> list[dict]:

@@ -140,6 +140,11 @@ class Case(Stamped, Base):
     closed_state: Mapped[str | None] = mapped_column(String(30))
     closed_on: Mapped[date | None] = mapped_column(Date)
     last_night: Mapped[date | None] = mapped_column(Date)
+    # What the last decision read (a digest of the case's inputs and the night's context), the night it
+    # was made, and the first night it may no longer stand (rules.stands): a steady night skips the rest.
+    decided_inputs: Mapped[str | None] = mapped_column(String(40))
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    decide_again_on: Mapped[date | None] = mapped_column(Date)
 
 
 class Notice(Base):

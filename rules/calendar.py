@@ -36,6 +36,10 @@ class WorkingCalendar:
     def england_and_wales(cls, first_year: int = 2015, last_year: int = 2040) -> WorkingCalendar:
         return _england_and_wales(first_year, last_year)
 
+    @property
+    def bank_holidays(self) -> tuple[date, ...]:
+        return tuple(sorted(self._holidays))
+
     def is_bank_holiday(self, d: date) -> bool:
         return d in self._holidays
 

@@ -9,7 +9,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
 from chase import night as chase_night
-from chase.fingerprint import record_checked, unchanged_since_checked
+from chase.fingerprint import decision_context, record_checked, unchanged_since_checked
 from chase.load import Snapshot
 from chase.problems import known_for, now_utc, stale_establishments
 from config import runtime
@@ -36,13 +36,16 @@ def check_batch(
     """Pass the cases as `quote(batch)`; Prefect unwraps it before calling. `stale`: establishment -> since."""
     engine = runtime.database()
     known = known_for(engine, snapshots, stale, get_settings().allowed_recipient_domains)
+    with session_factory(engine)() as session:
+        context = decision_context(session, runtime.policy(), runtime.calendar(), _also_read(stale))
     report = chase_night.check_batch(
-        engine, snapshots, night, actor, runtime.policy(), runtime.calendar(), dry_run, known
+        engine, snapshots, night, actor, runtime.policy(), runtime.calendar(), dry_run, known, context
     )
     get_run_logger().info(
-        "batch %d: %d cases, %d notices queued, %d already queued, %d superseded",
+        "batch %d: %d cases (%d decisions still standing), %d notices queued, %d already queued, %d superseded",
         number,
         report.cases,
+        report.standing,
         len(report.queued),
         report.already_queued,
         report.superseded,
