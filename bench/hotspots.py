@@ -147,19 +147,38 @@ def main() -> None:
         for kind in KINDS:
             import_feed(engine, kind, feeds[kind])
         from chase import night
+        from chase.fingerprint import decision_context
+        from chase.problems import known_for
         from config import runtime
+        from db.session import session_factory
         from outbox.send import deliver
+        from tasks import chase as tasks_chase
         from tasks.chase import BATCH_SIZE
         from tasks.deliver import mailer
 
         book, calendar = runtime.policy(), runtime.calendar()
         snapshots = profiled("load_cases", args.out, night.load_cases, engine)
 
-        def first_night():
+        def batch_night(cases, on):
+            """As the nightly task runs each batch: the data problems' lookup and the decisions' context."""
+            with session_factory(engine)() as session:
+                context = decision_context(session, book, calendar, tasks_chase._also_read(None))
             return [
-                night.check_batch(engine, batch, TODAY, "profile", book, calendar)
-                for batch in night.batches(snapshots, BATCH_SIZE)
+                night.check_batch(
+                    engine,
+                    batch,
+                    on,
+                    "profile",
+                    book,
+                    calendar,
+                    known=known_for(engine, batch, None, None),
+                    context=context,
+                )
+                for batch in night.batches(cases, BATCH_SIZE)
             ]
+
+        def first_night():
+            return batch_night(snapshots, TODAY)
 
         reports = profiled("check_batch_first_night", args.out, first_night)
         print(f"{len(snapshots)} cases, {sum(len(r.queued) for r in reports)} notices queued")
@@ -170,9 +189,7 @@ def main() -> None:
             from datetime import timedelta
 
             for day in range(1, args.nights + 1):
-                cases = night.load_cases(engine)
-                for batch in night.batches(cases, BATCH_SIZE):
-                    night.check_batch(engine, batch, TODAY + timedelta(days=day), "profile", book, calendar)
+                batch_night(night.load_cases(engine), TODAY + timedelta(days=day))
 
         if args.nights:
             profiled(f"{args.nights}_more_nights", args.out, steady_nights)

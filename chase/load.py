@@ -14,8 +14,8 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
-from functools import lru_cache
+from dataclasses import fields
+from functools import cached_property, lru_cache
 from operator import itemgetter
 
 from sqlalchemy import Text, and_, case, cast, or_, select
@@ -69,17 +69,66 @@ def _decoded(text: str | None):
     return None if text is None else json.loads(text)
 
 
-@dataclass
 class Snapshot:
-    """One case as tonight sees it: facts for the rules, plus what is stored about it."""
+    """One case as tonight sees it: facts for the rules, plus what is stored about it.
 
-    facts: CaseFacts
-    history: History
-    stored: dict | None  # the `cases` row as a dict, None if never checked
-    pending: list[tuple[int, str, str]] = field(default_factory=list)  # (notice id, step, key) not yet sent
-    pdu_code: str | None = None  # the allocation's PDU, as given (facts.people has its contacts)
-    sync: SyncFacts = SyncFacts(tracked=True)  # what the HMPPS sync stored about the case (rules.sync_problems)
-    inputs: str = ""  # a digest of everything above the rules read (`inputs_of`): unchanged, so is the decision
+    Built from its row and outbox rows on first use: a case whose decision still stands (chase.night)
+    is looked at only for its key, its stored row and the digest of its inputs, so a steady night
+    never builds the facts and history of the thousands it does not decide again.
+    """
+
+    def __init__(self, row: tuple, notices: list) -> None:
+        self.row, self.notices = row, notices
+
+    @property
+    def prison_number(self) -> str:
+        return self.row[0]
+
+    @property
+    def establishment_code(self) -> str | None:
+        return self.row[1]
+
+    @cached_property
+    def facts(self) -> CaseFacts:
+        return facts_of(self.row)
+
+    @cached_property
+    def stored(self) -> dict | None:
+        """The `cases` row as a dict, None if never checked."""
+        return stored_fields(self.row)
+
+    def stored_value(self, name: str):
+        """One column of the stored row, without building the whole dict (None if never checked)."""
+        value = self.row[_STORED.start + STORED.index(name)]
+        return _decoded(value) if name in STORED_JSON else value
+
+    @cached_property
+    def history(self) -> History:
+        return history_of(self.stored, self.notices)
+
+    @cached_property
+    def pending(self) -> list[tuple[int, str, str]]:
+        """(notice id, step, key) not yet sent."""
+        return [(n.id, n.step, n.key) for n in self.notices if n.status == "pending"]
+
+    @cached_property
+    def _sync(self) -> tuple[str | None, SyncFacts]:
+        return sync_of(self.row)
+
+    @property
+    def pdu_code(self) -> str | None:
+        """The allocation's PDU, as given (facts.people has its contacts)."""
+        return self._sync[0]
+
+    @property
+    def sync(self) -> SyncFacts:
+        """What the HMPPS sync stored about the case (rules.sync_problems)."""
+        return self._sync[1]
+
+    @cached_property
+    def inputs(self) -> str:
+        """A digest of everything above the rules read (`inputs_of`): unchanged, so is the decision."""
+        return inputs_of(self.row, self.notices)
 
 
 def tracked_condition():
@@ -272,19 +321,5 @@ def load_snapshots(
     rows = case_rows(session, prison_numbers, include_closed, establishment)
     wanted = None if prison_numbers is None and establishment is None else [row[0] for row in rows]
     notices = notices_by_case(session, wanted)
-    snapshots = []
-    for row in rows:
-        own, stored = notices.get(row[0], []), stored_fields(row)
-        pdu_code, sync = sync_of(row)
-        snapshots.append(
-            Snapshot(
-                facts=facts_of(row),
-                history=history_of(stored, own),
-                stored=stored,
-                pending=[(n.id, n.step, n.key) for n in own if n.status == "pending"],
-                pdu_code=pdu_code,
-                sync=sync,
-                inputs=inputs_of(row, own),
-            )
-        )
+    snapshots = [Snapshot(row, notices.get(row[0], [])) for row in rows]
     return snapshots

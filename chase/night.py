@@ -119,12 +119,10 @@ def decided_inputs(snapshot: Snapshot, context: str) -> str:
 
 def still_stands(snapshot: Snapshot, night: date, context: str | None) -> bool:
     """The stored decision was made from these very inputs, and tonight lies in the nights it holds for."""
-    stored = snapshot.stored
-    if context is None or stored is None or stored["decided_on"] is None or stored["decide_again_on"] is None:
+    decided_on, again = snapshot.stored_value("decided_on"), snapshot.stored_value("decide_again_on")
+    if context is None or decided_on is None or again is None or not decided_on <= night < again:
         return False
-    return stored["decided_on"] <= night < stored["decide_again_on"] and stored["decided_inputs"] == decided_inputs(
-        snapshot, context
-    )
+    return snapshot.stored_value("decided_inputs") == decided_inputs(snapshot, context)
 
 
 def check_batch(
@@ -148,8 +146,8 @@ def check_batch(
     outcomes = decide_cases(snapshots, night, book, calendar, known, context)
     report = NightReport(night, dry_run, cases=len(outcomes) + len(stands), standing=len(stands))
     for snapshot in stands:
-        report.states[snapshot.stored["state"]] += 1
-        report.problems += [_stored_problem(snapshot, problem) for problem in snapshot.stored["problems"] or []]
+        report.states[snapshot.stored_value("state")] += 1
+        report.problems += [_stored_problem(snapshot, problem) for problem in snapshot.stored_value("problems") or []]
     for outcome in outcomes:
         report.states[outcome.decision.state] += 1
         if outcome.decision.closes:
@@ -183,8 +181,8 @@ def _queued(outcome: Outcome) -> dict:
 def _stored_problem(snapshot: Snapshot, problem: dict) -> dict:
     found = Found(problem["code"], problem.get("detail") or "")
     return {
-        "prison_number": snapshot.facts.prison_number,
-        "establishment_code": snapshot.facts.establishment_code,
+        "prison_number": snapshot.prison_number,
+        "establishment_code": snapshot.establishment_code,
         "code": found.code,
         "detail": found.detail,
         "blocking": found.blocking,

@@ -55,11 +55,8 @@ def known_for(
     with session_factory(engine)() as session:
         establishments = set(session.scalars(select(Establishment.code)))
         pdus = set(session.scalars(select(Pdu.code)))
-    pdu_of, synced = {}, {}
-    for snapshot in snapshots:  # the case query read the PDU and the sync's facts with the case
-        pdu_of[snapshot.facts.prison_number] = snapshot.pdu_code
-        if found := sync_problems(snapshot.sync):
-            synced[snapshot.facts.prison_number] = found
+    # Read from each case's row only when asked: cases whose decision still stands are never asked.
+    by_number = {snapshot.prison_number: snapshot for snapshot in snapshots}
     stale = stale or {}
     verdicts: dict[str | None, str | None] = {}  # a batch names the same mailboxes thousands of times
 
@@ -69,13 +66,14 @@ def known_for(
         return verdicts[address]
 
     def lookup(prison_number: str, establishment_code: str | None) -> Known:
-        pdu = pdu_of.get(prison_number)
+        snapshot = by_number.get(prison_number)
+        pdu = snapshot.pdu_code if snapshot else None
         return Known(
             establishment_known=establishment_code in establishments,
             pdu_code=pdu,
             pdu_known=pdu in pdus,
             stale_since=stale.get(establishment_code or ""),
-            synced=synced.get(prison_number, ()),
+            synced=sync_problems(snapshot.sync) if snapshot else (),
             **({"address_problem": refused} if allowed_domains is not None else {}),
         )
 
