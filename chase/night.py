@@ -107,7 +107,9 @@ def _decide_one(
         if entry is None or entry[0] is not policy:  # kept with its policy, so an id reused is not trusted
             entry = roles[id(policy)] = (policy, policy_roles(policy))
         found = merged(standing(facts, known(facts.prison_number, facts.establishment_code), entry[1]), found)
-    if context is None:
+    if context is None or snapshot.stored is None:
+        # a case's first night stands one night (its history then gains the night it was first tracked),
+        # so there is nothing worth keeping
         return Outcome(snapshot, blocked(decision, found), night, found)
     again = decide_again_on(decision, facts, snapshot.history, night)
     return Outcome(snapshot, blocked(decision, found), night, found, decided_inputs(snapshot, context), again)
