@@ -3,6 +3,7 @@
 
     python3 dev.py demo        # the nightly check on demo data (SQLite, local Prefect, e-mails to files)
     python3 dev.py test        # ruff, mypy, then the whole test suite (extra arguments go to pytest)
+                               # spread over up to 4 processes by pytest-xdist, a test file to each
     python3 dev.py mappa ...   # any mappa command, inside the project's environment
 
 The first run creates .venv from the hash-pinned requirements.lock; later runs
@@ -55,13 +56,22 @@ def check_code(env: dict[str, str]) -> int:
     return 0
 
 
+def spread_over_cores(args: list[str]) -> list[str]:
+    """pytest-xdist's options, unless the caller chose their own. A file's tests stay in one process, in
+    order: many share a module's server or browser, which would otherwise start once per process."""
+    if any(arg.startswith(("-n", "--numprocesses", "--dist")) or arg == "no:xdist" for arg in args):
+        return []
+    return ["-n", str(min(os.cpu_count() or 1, 4)), "--dist", "loadfile"]
+
+
 def run(argv: list[str]) -> int:
     command, rest = (argv[0], argv[1:]) if argv else ("help", [])
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     if command == "demo":
         return subprocess.call([str(BIN / "mappa"), "demo", *rest], env=env, cwd=ROOT)
     if command == "test":
-        return check_code(env) or subprocess.call([str(BIN / "python"), "-m", "pytest", *rest], env=env, cwd=ROOT)
+        pytest = [str(BIN / "python"), "-m", "pytest", *spread_over_cores(rest), *rest]
+        return check_code(env) or subprocess.call(pytest, env=env, cwd=ROOT)
     if command == "mappa":
         return subprocess.call([str(BIN / "mappa"), *rest], env=env, cwd=ROOT)
     print(__doc__)

@@ -61,8 +61,10 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium per test module: Playwright's sync API keeps an asyncio loop running in this thread
+    while it is open, and any later test that runs its own loop (asyncio.run) must not find it."""
     path = chromium_path()
     from playwright.sync_api import sync_playwright
 
