@@ -3,7 +3,7 @@
 
     python3 dev.py demo        # the nightly check on demo data (SQLite, local Prefect, e-mails to files)
     python3 dev.py test        # ruff, mypy, then the whole test suite (extra arguments go to pytest)
-                               # spread over up to 4 processes by pytest-xdist, a test file to each
+                               # (over the cores by pytest-xdist; the tests marked `alone` after, by themselves)
     python3 dev.py mappa ...   # any mappa command, inside the project's environment
 
 The first run creates .venv from the hash-pinned requirements.lock; later runs
@@ -56,12 +56,18 @@ def check_code(env: dict[str, str]) -> int:
     return 0
 
 
-def spread_over_cores(args: list[str]) -> list[str]:
-    """pytest-xdist's options, unless the caller chose their own. A file's tests stay in one process, in
-    order: many share a module's server or browser, which would otherwise start once per process."""
-    if any(arg.startswith(("-n", "--numprocesses", "--dist")) or arg == "no:xdist" for arg in args):
-        return []
-    return ["-n", str(min(os.cpu_count() or 1, 4)), "--dist", "loadfile"]
+def run_tests(env: dict[str, str], args: list[str]) -> int:
+    """The whole suite: the tests marked `alone` by themselves, after the rest spread over the cores by
+    pytest-xdist (a test file to each process, in order: many share a module's server or browser).
+    The `alone` ones start their own Prefect servers and processes, whose start-up times out when
+    another process takes the other core. With arguments, pytest runs exactly what they say."""
+    pytest = [str(BIN / "python"), "-m", "pytest"]
+    if args:
+        return subprocess.call([*pytest, *args], env=env, cwd=ROOT)
+    cores = str(min(os.cpu_count() or 1, 4))
+    spread = subprocess.call([*pytest, "-n", cores, "--dist", "loadfile", "-m", "not alone"], env=env, cwd=ROOT)
+    alone = subprocess.call([*pytest, "-m", "alone"], env=env, cwd=ROOT)
+    return spread or alone
 
 
 def run(argv: list[str]) -> int:
@@ -70,8 +76,7 @@ def run(argv: list[str]) -> int:
     if command == "demo":
         return subprocess.call([str(BIN / "mappa"), "demo", *rest], env=env, cwd=ROOT)
     if command == "test":
-        pytest = [str(BIN / "python"), "-m", "pytest", *spread_over_cores(rest), *rest]
-        return check_code(env) or subprocess.call(pytest, env=env, cwd=ROOT)
+        return check_code(env) or run_tests(env, rest)
     if command == "mappa":
         return subprocess.call([str(BIN / "mappa"), *rest], env=env, cwd=ROOT)
     print(__doc__)

@@ -11,6 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.alone  # every command starts its own processes, three of them a Prefect server
+
 MAPPA = str(Path(sys.executable).with_name("mappa"))
 COMMANDS = [
     ["--help"],

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from config.settings import get_settings
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.alone]
 
 
 @pytest.fixture

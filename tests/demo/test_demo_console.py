@@ -11,6 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.alone
+
 MAPPA = str(Path(sys.executable).with_name("mappa"))
 
 

@@ -23,7 +23,7 @@ import pytest
 
 from tests.support.smtp import SmtpSink, free_port
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.alone]
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
