@@ -14,6 +14,9 @@ os.environ.setdefault("PREFECT_HOME", _home)
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_LOGGING_TO_API_BATCH_INTERVAL", "0.3")
+# As the `mappa` command does for its users (cli/main.py): an in-process CLI test that starts Prefect's
+# temporary server must not give up after Prefect's 20 s on a slow machine.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 import pytest  # noqa: E402
 
