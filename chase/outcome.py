@@ -18,7 +18,7 @@ class Outcome:
     decision: Decision
     night: date
     problems: tuple[Found, ...] = ()  # tonight's data problems, as codes (rules.problems)
-    inputs: str | None = None  # what the decision read, with the night's context (chase.night); None: not kept
+    decided_inputs: str | None = None  # digest of what it read, with the night's context (chase.night); None: not kept
     decide_again_on: date | None = None  # until when the decision stands (rules.stands)
 
     @property
@@ -61,9 +61,13 @@ def case_fields(outcome: Outcome) -> dict:
 
 def remembered(outcome: Outcome) -> dict:
     """What a later night needs to know the decision still stands (nothing when it is not to be kept)."""
-    if outcome.inputs is None:
+    if outcome.decided_inputs is None:
         return {}
-    return {"decided_inputs": outcome.inputs, "decided_on": outcome.night, "decide_again_on": outcome.decide_again_on}
+    return {
+        "decided_inputs": outcome.decided_inputs,
+        "decided_on": outcome.night,
+        "decide_again_on": outcome.decide_again_on,
+    }
 
 
 def problem_rows(outcome: Outcome) -> list[dict]:
