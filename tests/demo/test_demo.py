@@ -26,10 +26,23 @@ def mappa(tmp_path, monkeypatch):
         _register_commands()
 
     def run(*args: str, catch: bool = False):
-        return CliRunner().invoke(app, list(args), catch_exceptions=catch)
+        try:
+            return CliRunner().invoke(app, list(args), catch_exceptions=catch)
+        finally:
+            _stop_temporary_prefect_server()
 
     yield run
     get_settings.cache_clear()
+
+
+def _stop_temporary_prefect_server() -> None:
+    """A user's `mappa demo` is a process of its own, whose exit stops the Prefect server its first flow
+    run started. In this process the server would outlive the command, and a second demo would find it
+    still writing the first one's thousands of task runs: its API then answers 503 (SQLite busy) until
+    Prefect's client gives up. Stop it here, as the command's exit would."""
+    from prefect.server.api.server import SubprocessASGIServer
+
+    SubprocessASGIServer().stop()  # the one a flow run starts with no API configured (port None)
 
 
 def test_it_shows_the_whole_ladder_and_resets_on_a_second_run(mappa, tmp_path):
