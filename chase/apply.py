@@ -21,7 +21,7 @@ from chase.load import STORED
 from chase.outcome import Outcome, case_fields, notice_context
 from config.failpoints import failpoint
 from db.audit import Event, append
-from db.bulk import one_of
+from db.bulk import one_of, update_rows
 from db.conflicts import insert_new
 from db.models import AuditHead, Case, Delivery, Notice
 from rules.decide import step_rank
@@ -210,8 +210,7 @@ def _save_cases(
             continue
         events += _change_events(outcome, stored, fields, actor)
     insert_new(session, Case, new_rows, "prison_number")
-    if changed_rows:
-        session.execute(update(Case), changed_rows)
+    update_rows(session, Case.__table__, "prison_number", changed_rows)
     return events
 
 

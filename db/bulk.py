@@ -62,6 +62,34 @@ def insert_rows(
         connection.exec_driver_sql(f"DROP TABLE {scratch}")
 
 
+def update_rows(db: Session | Connection, table: Table, key: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Update each row found by its `key` with the row's other columns, in the caller's transaction.
+
+    The same per-column conversion as `insert_rows`, the columns' `onupdate` values as SQLAlchemy sets
+    them, and one executemany for each set of columns given (rows may differ in which columns they name).
+    The ORM's bulk UPDATE by primary key did the same work at a third of the speed, and a national
+    night's first re-decision rewrites every case.
+    """
+    if not rows:
+        return
+    connection = db.connection() if isinstance(db, Session) else db
+    groups: dict[tuple[str, ...], list[Mapping[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(tuple(row), []).append(row)
+    quote = connection.dialect.identifier_preparer.quote
+    target = connection.dialect.identifier_preparer.format_table(table)
+    mark = "?" if connection.dialect.name == "sqlite" else "%s"
+    for given, group in groups.items():
+        defaults = _defaults(table, given, updating=True)  # what SQLAlchemy's UPDATE would also set
+        names = [name for name in given if name != key] + list(defaults) + [key]
+        processors = _processors(connection, table, names, ())
+        columns = [[row[name] if name in row else defaults[name] for row in group] for name in names]
+        values = list(zip(*(_converted(process, column) for process, column in zip(processors, columns))))
+        assignments = ", ".join(f"{quote(name)} = {mark}" for name in names[:-1])
+        sql = f"UPDATE {target} SET {assignments} WHERE {quote(key)} = {mark}"
+        connection.exec_driver_sql(sql, values)
+
+
 def _copy(connection: Connection, target: str, columns: str, values: list[tuple[Any, ...]]) -> None:
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     with cursor.copy(f"COPY {target} ({columns}) FROM STDIN") as copy:
@@ -69,11 +97,12 @@ def _copy(connection: Connection, target: str, columns: str, values: list[tuple[
             copy.write_row(value)
 
 
-def _defaults(table: Table, given: list[str]) -> dict[str, Any]:
-    """Python-side column defaults (scalars, or callables taking no context), once for the batch."""
+def _defaults(table: Table, given: Collection[str], updating: bool = False) -> dict[str, Any]:
+    """Python-side column defaults (scalars, or callables taking no context), once for the batch; with
+    `updating`, the `onupdate` ones (a row's `updated_at`)."""
     found = {}
     for column in table.columns:
-        default = column.default
+        default = column.onupdate if updating else column.default
         if column.name in given or default is None or not isinstance(default, ColumnDefault):
             continue
         found[column.name] = default.arg(None) if default.is_callable else default.arg

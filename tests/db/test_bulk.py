@@ -9,11 +9,11 @@ from datetime import UTC, date, datetime
 
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from db import audit
-from db.bulk import insert_rows
-from db.models import AuditEvent, Prisoner
+from db.bulk import insert_rows, update_rows
+from db.models import AuditEvent, Case, Prisoner
 from db.session import transaction
 
 NIGHT = datetime(2027, 1, 4, 1, 30, tzinfo=UTC)
@@ -155,3 +155,50 @@ def test_one_of_finds_exactly_the_rows_named_by_text_or_number_however_many(engi
         assert found([]) == set()
         assert found(("A0001AA", "A0002AA")) == {"A0001AA", "A0002AA"}
         assert session.scalars(select(Notice.id).where(one_of(session, Notice.id, [1, 2]))).all() == []
+
+
+def _case(number: str, **values) -> dict:
+    return {"prison_number": number, "tracked_since": date(2027, 1, 4), "state": "tracking", **values}
+
+
+def test_updated_rows_are_what_the_orm_update_leaves_even_when_rows_name_different_columns(engine):
+    """db.bulk.update_rows against SQLAlchemy's own bulk UPDATE by key: the same stored text (SQLite
+    compares dates as text), JSON, None, and rows naming different columns in one call."""
+    numbers = ("A0000AA", "A0000AB", "B0000AA", "B0000AB", "C0000AA")
+    with transaction(engine) as session:
+        insert_rows(session, Case.__table__, [_case(n, missing=["x"], decided_on=date(2027, 1, 4)) for n in numbers])
+    changes = [
+        {"state": "requested", "missing": ["level", "category"], "problems": [{"code": "c", "detail": "é"}]},
+        {"state": "late", "next_step_date": date(2027, 2, 1), "decided_on": None, "closed_on": None},
+    ]
+    inserted_at = {row["prison_number"]: row.pop("updated_at") for row in _rows(engine, Case)}
+    with transaction(engine) as session:
+        session.execute(
+            update(Case), [{"prison_number": "A0000AA", **changes[0]}, {"prison_number": "A0000AB", **changes[1]}]
+        )
+        update_rows(
+            session,
+            Case.__table__,
+            "prison_number",
+            [
+                {"prison_number": "B0000AA", **changes[0]},
+                {"prison_number": "B0000AB", **changes[1]},
+            ],
+        )
+    with engine.connect() as connection:
+        text = connection.exec_driver_sql(
+            "SELECT prison_number, CAST(next_step_date AS TEXT), CAST(missing AS TEXT), CAST(decided_on AS TEXT)"
+            " FROM cases ORDER BY prison_number"
+        ).all()
+    rows = {row["prison_number"]: row for row in _rows(engine, Case)}
+    updated_at = {number: row.pop("updated_at") for number, row in rows.items()}  # set at different instants
+    assert all(updated_at[n] > inserted_at[n] for n in ("A0000AA", "A0000AB", "B0000AA", "B0000AB"))
+    assert updated_at["C0000AA"] == inserted_at["C0000AA"]
+    for orm, ours in (("A0000AA", "B0000AA"), ("A0000AB", "B0000AB")):
+        assert {**rows[orm], "prison_number": None} == {**rows[ours], "prison_number": None}
+    stored = {row[0]: row[1:] for row in text}
+    assert stored["A0000AA"] == stored["B0000AA"] and stored["A0000AB"] == stored["B0000AB"]
+    assert rows["B0000AB"]["next_step_date"] == date(2027, 2, 1) and rows["B0000AB"]["decided_on"] is None
+    assert rows["B0000AA"]["problems"] == [{"code": "c", "detail": "é"}]
+    assert rows["C0000AA"] == {**rows["C0000AA"], "state": "tracking", "missing": ["x"]}  # not named: untouched
+    assert rows["C0000AA"]["decided_on"] == date(2027, 1, 4)
