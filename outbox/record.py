@@ -1,18 +1,20 @@
 """Recording what happened to each delivery, and rolling it up onto its notice.
 
 Core statements on the tables, not ORM objects: delivery records every e-mail in its own commit, and
-these two functions are most of that commit's cost. `db` is a Session or a Connection.
+these functions are most of that commit's cost. `db` is a Session or a Connection.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, Engine, bindparam, select, update
 from sqlalchemy.orm import Session
 
+from db.bulk import one_of, update_rows
 from db.models import Delivery, Notice
 
 DELIVERIES = Delivery.__table__
@@ -81,6 +83,83 @@ def roll_up(db: Session | Connection, notice_ids: Iterable[int]) -> None:
     updates = [_summary(notice_id, copies) for notice_id, copies in by_notice.items()]
     if updates:
         db.execute(_SUMMARISE, updates)
+
+
+@dataclass(slots=True)
+class Copy:
+    """One delivery as `_summary` reads it."""
+
+    notice_id: int
+    status: str
+    role: str
+    attempts: int
+    last_error: str | None
+    sent_at: datetime | None
+    message_id: str | None
+
+
+class Ledger:
+    """Every copy of the notices one delivery run claimed, as stored, then as the run changes them.
+
+    A notice all of whose copies the run holds (claimed, so nobody else may change them) is rolled up
+    from here, without reading its copies back: on a national night that read was one of each
+    e-mail's four round trips to PostgreSQL. Any other notice is rolled up by `roll_up`, from the
+    table. `record` must follow every change the run makes to a copy. A copy that another run adds to
+    a held notice meanwhile (re-addressing a bounce) rolls the notice up again when it is delivered.
+    """
+
+    def __init__(self, copies: dict[int, Copy], held: set[int]):
+        self._copies = copies  # delivery id -> copy, in id order
+        self._held = held  # notices whose every copy this run holds
+        self._of_notice: dict[int, list[Copy]] = defaultdict(list)
+        for copy in copies.values():
+            self._of_notice[copy.notice_id].append(copy)
+
+    @classmethod
+    def of_claim(cls, engine: Engine, delivery_ids: Iterable[int], notice_ids: Iterable[int]) -> Ledger:
+        claimed, notices = set(delivery_ids), list(set(notice_ids))
+        if not notices:
+            return cls({}, set())
+        with engine.connect() as connection:
+            rows = connection.execute(
+                _COPIES.add_columns(DELIVERIES.c.id).where(one_of(connection, DELIVERIES.c.notice_id, notices))
+            ).all()
+        copies = {row.id: Copy(*row[:-1]) for row in rows}
+        unheld = {row.notice_id for row in rows if row.id not in claimed}
+        return cls(copies, set(notices) - unheld)
+
+    @classmethod
+    def empty(cls) -> Ledger:
+        """One that holds nothing: every roll-up reads the table (a transport whose copies change under us)."""
+        return cls({}, set())
+
+    def record(
+        self,
+        delivery_ids: Iterable[int],
+        status: str,
+        *,
+        attempts: int = 0,
+        error: str | None = None,
+        message_id: str | None = None,
+        sent_at: datetime | None = None,
+    ) -> None:
+        """What `mark` (or `mark_sent`, with attempts=1) has just written."""
+        for delivery_id in delivery_ids:
+            copy = self._copies.get(delivery_id)
+            if copy is None:
+                continue
+            copy.status, copy.attempts = status, copy.attempts + attempts
+            if error is not None:
+                copy.last_error = error[:2000]
+            if message_id is not None:
+                copy.message_id, copy.sent_at = message_id, sent_at
+
+    def roll_up(self, connection: Connection, notice_ids: Iterable[int]) -> None:
+        ids = set(notice_ids)
+        held = sorted(ids & self._held)
+        summaries = [_summary(notice_id, self._of_notice[notice_id]) for notice_id in held]
+        update_rows(connection, NOTICES, "id", [{"id": s.pop("notice_id"), **s} for s in summaries])
+        roll_up(connection, ids - self._held)
 
 
 def _summary(notice_id: int, copies: list) -> dict:

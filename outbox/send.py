@@ -5,6 +5,9 @@
 3. Hold addresses outside the allow-list (or malformed) as blocked, with the reason.
 4. Group the rest into e-mails, send each over one reused connection, and commit
    each e-mail's result on its own: a crash loses at most the one in flight.
+
+Each roll-up onto a notice comes from the run's `Ledger` of the copies it claimed, so recording an
+e-mail writes without reading its notices' copies back.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from notifications.notify_transport import REFERENCE_HEADER
 from notifications.transports import send_with_retry
 from outbox.claim import Claimed, claim
 from outbox.notify import notify_ahead, record_notify_id
-from outbox.record import mark, mark_sent, roll_up
+from outbox.record import Ledger, mark, mark_sent
 from rules.notice_context import NoticeContext
 
 
@@ -69,19 +72,28 @@ def deliver(mailer: Mailer, token: str) -> DeliveryReport:
     report = DeliveryReport()
     claimed = claim(mailer.engine, token, utcnow())
     failpoint("deliver.after-claim")
+    ledger = _ledger(mailer, claimed)
     stale = [c for c in claimed if c.stale]
-    _finish(mailer.engine, stale, "cancelled", "the case closed before sending", report, "cancelled")
+    _finish(mailer.engine, stale, "cancelled", "the case closed before sending", report, ledger, "cancelled")
     fresh = [c for c in claimed if not c.stale]
     blocked = {c.delivery_id: reason for c in fresh if (reason := check_address(c.address, mailer.allowed_domains))}
     for reason in sorted(set(blocked.values())):
-        _block(mailer.engine, [c for c in fresh if blocked.get(c.delivery_id) == reason], reason, report)
+        _block(mailer.engine, [c for c in fresh if blocked.get(c.delivery_id) == reason], reason, report, ledger)
     sendable = [c for c in fresh if c.delivery_id not in blocked]
-    _send_all(mailer, [c for c in sendable if c.kind == CASE], report)
-    _send_others(mailer, [c for c in sendable if c.kind != CASE], report)
+    _send_all(mailer, [c for c in sendable if c.kind == CASE], report, ledger)
+    _send_others(mailer, [c for c in sendable if c.kind != CASE], report, ledger)
     return report
 
 
-def _send_others(mailer: Mailer, claimed: list[Claimed], report: DeliveryReport) -> None:
+def _ledger(mailer: Mailer, claimed: list[Claimed]) -> Ledger:
+    """GOV.UK Notify's status callbacks and polling change sent copies while a run goes on: there every
+    roll-up reads the table."""
+    if not claimed or _notify(mailer.transport):
+        return Ledger.empty()
+    return Ledger.of_claim(mailer.engine, (c.delivery_id for c in claimed), (c.notice_id for c in claimed))
+
+
+def _send_others(mailer: Mailer, claimed: list[Claimed], report: DeliveryReport, ledger: Ledger) -> None:
     """Notices not about one case: each delivery is its own e-mail, rendered by the notice's kind."""
     if not claimed:
         return
@@ -102,14 +114,14 @@ def _send_others(mailer: Mailer, claimed: list[Claimed], report: DeliveryReport)
                     notify=_notify(transport),
                 )
             except (InvalidAddress, ValueError) as error:
-                _block(mailer.engine, [c], f"cannot build the e-mail: {error}", report)
+                _block(mailer.engine, [c], f"cannot build the e-mail: {error}", report, ledger)
                 continue
-            if not _send_one(mailer, connection, transport, message, [c], report):
+            if not _send_one(mailer, connection, transport, message, [c], report, ledger):
                 break
-    _finish(mailer.engine, remaining, "pending", None, report, "retry-later")
+    _finish(mailer.engine, remaining, "pending", None, report, ledger, "retry-later")
 
 
-def _send_all(mailer: Mailer, claimed: list[Claimed], report: DeliveryReport) -> None:
+def _send_all(mailer: Mailer, claimed: list[Claimed], report: DeliveryReport, ledger: Ledger) -> None:
     by_id = {c.delivery_id: c for c in claimed}
     mail = []
     for digest in (True, False):
@@ -125,16 +137,22 @@ def _send_all(mailer: Mailer, claimed: list[Claimed], report: DeliveryReport) ->
                     envelope, sender=mailer.sender, allowed_domains=mailer.allowed_domains, notify=_notify(transport)
                 )
             except (InvalidAddress, ValueError) as error:
-                _block(mailer.engine, members, f"cannot address the e-mail: {error}", report)
+                _block(mailer.engine, members, f"cannot address the e-mail: {error}", report, ledger)
                 continue
-            if not _send_one(mailer, connection, transport, message, members, report):
+            if not _send_one(mailer, connection, transport, message, members, report, ledger):
                 break
     leftover = [by_id[d.delivery_id] for envelope in remaining for d in envelope.deliveries]
-    _finish(mailer.engine, leftover, "pending", None, report, "retry-later")
+    _finish(mailer.engine, leftover, "pending", None, report, ledger, "retry-later")
 
 
 def _send_one(
-    mailer: Mailer, connection: Connection, transport, message, members: list[Claimed], report: DeliveryReport
+    mailer: Mailer,
+    connection: Connection,
+    transport,
+    message,
+    members: list[Claimed],
+    report: DeliveryReport,
+    ledger: Ledger,
 ) -> bool:
     """Send one e-mail and record it on the loop's own connection; False when the server itself is down."""
     kwargs = {"attempts": mailer.attempts, "backoff": mailer.backoff}
@@ -155,17 +173,20 @@ def _send_one(
             "failed" if permanent else "pending",
             error.summary,
             report,
+            ledger,
             "failed" if permanent else "retry-later",
             attempts=1,
         )
         return not error.about_server
     failpoint("deliver.after-send")
+    ids, now = [c.delivery_id for c in members], utcnow()
     with connection.begin():  # one commit per e-mail: a crash loses at most this one
-        mark_sent(connection, [c.delivery_id for c in members], message["Message-ID"], utcnow())
+        mark_sent(connection, ids, message["Message-ID"], now)
+        ledger.record(ids, "sent", attempts=1, message_id=message["Message-ID"], sent_at=now)
         if _notify(transport):
             notify_id = notify_id or transport.sent_ids.get(message[REFERENCE_HEADER])
-            record_notify_id(connection, [c.delivery_id for c in members], notify_id)
-        roll_up(connection, [c.notice_id for c in members])
+            record_notify_id(connection, ids, notify_id)
+        ledger.roll_up(connection, [c.notice_id for c in members])
     failpoint("deliver.after-record")
     report.messages += 1
     report.counts["sent"] += len(members)
@@ -185,14 +206,17 @@ def _finish(
     status: str,
     error: str | None,
     report: DeliveryReport,
+    ledger: Ledger,
     counted_as: str,
     attempts: int = 0,
 ) -> None:
     if not members:
         return
+    ids = [c.delivery_id for c in members]
     with engine.begin() as connection:
-        mark(connection, [c.delivery_id for c in members], status, error=error, attempts=attempts)
-        roll_up(connection, [c.notice_id for c in members])
+        mark(connection, ids, status, error=error, attempts=attempts)
+        ledger.record(ids, status, error=error, attempts=attempts)
+        ledger.roll_up(connection, [c.notice_id for c in members])
     report.counts[counted_as] += len(members)
     if counted_as in ("retry-later", "failed", "blocked"):
         report.stuck.update(c.notice_id for c in members)
@@ -200,9 +224,9 @@ def _finish(
         report.held.update(c.notice_id for c in members)
 
 
-def _block(engine: Engine, members: list[Claimed], reason: str, report: DeliveryReport) -> None:
+def _block(engine: Engine, members: list[Claimed], reason: str, report: DeliveryReport, ledger: Ledger) -> None:
     """Hold deliveries that must not go, all for one reason, in one transaction."""
-    _finish(engine, members, "blocked", reason, report, "blocked")
+    _finish(engine, members, "blocked", reason, report, ledger, "blocked")
     report.blocked += [{"prison_number": c.prison_number, "step": c.step, "reason": reason} for c in members]
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+import outbox.send
 from db.models import Delivery, Notice
 from db.session import session_factory
 from notifications.smtp_transport import SmtpTransport
@@ -152,3 +153,55 @@ def test_information_arriving_before_sending_cancels_the_notice(engine, smtp_sin
     deliver(mailer(engine, smtp_sink), "run-2")
     assert smtp_sink.messages == []
     assert statuses(engine)["A1234BC/reminder"] == "cancelled"
+
+
+def _notices(engine) -> list[tuple]:
+    columns = (Notice.id, Notice.status, Notice.attempts, Notice.last_error, Notice.sent_at, Notice.message_id)
+    with engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(select(*columns).order_by(Notice.id))]
+
+
+def test_each_notice_is_left_as_a_roll_up_from_its_copies_would_leave_it_whatever_happened(
+    engine, smtp_sink, monkeypatch
+):
+    """The run's ledger (notices whose every copy it holds) and the table's roll-up (the rest) agree:
+    a copy blocked, one failed for good, the rest sent, then a second run holding only some copies."""
+    from db.models import Allocation
+    from outbox.record import roll_up
+
+    b.durham(engine)
+    for number, crd in (("A1234BC", date(2027, 10, 13)), ("B2345CD", date(2027, 10, 1)), ("C3456DE", date(2027, 9, 1))):
+        b.prisoner(engine, number, crd=crd)
+    with session_factory(engine)() as session, session.begin():
+        session.get(Allocation, "C3456DE").com_email = "someone@gmail.com"
+    run_night(engine, NIGHT)
+    smtp_sink.fail_with(550, "5.7.1 relaying denied", times=1)
+    first = deliver(mailer(engine, smtp_sink, digest_for=lambda code: False), "run-1")
+    assert first.counts["sent"] and first.counts["failed"] and first.counts["blocked"]
+    with session_factory(engine)() as session, session.begin():  # one failed copy is sent again next run
+        again = session.scalars(select(Delivery).where(Delivery.status == "failed")).first()
+        again.status = "pending"
+        other = session.scalars(
+            select(Delivery.id).where(Delivery.notice_id == again.notice_id, Delivery.id != again.id)
+        )
+
+    def bounced_meanwhile(name: str) -> None:  # a copy the run does not hold changes under it
+        if name == "deliver.after-send":
+            with engine.begin() as connection:
+                connection.execute(
+                    update(Delivery)
+                    .where(Delivery.id.in_(others))
+                    .values(status="bounced", last_error="550 5.1.1 mailbox unknown")
+                )
+
+    others = list(other)
+    assert others
+    monkeypatch.setattr(outbox.send, "failpoint", bounced_meanwhile)
+    second = deliver(mailer(engine, smtp_sink, digest_for=lambda code: False), "run-2")
+    assert second.counts == {"sent": 1}
+    held = _notices(engine)
+    assert {status for _, status, *rest in held} >= {"sent", "blocked"}
+    with engine.begin() as connection:
+        roll_up(connection, [row[0] for row in held])
+    assert _notices(engine) == held
+    assert any(row[3] == "550 5.1.1 mailbox unknown" for row in held)  # the bounce reached its notice
