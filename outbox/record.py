@@ -7,7 +7,7 @@ these functions are most of that commit's cost. `db` is a Session or a Connectio
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -104,7 +104,8 @@ class Ledger:
     A notice all of whose copies the run holds (claimed, so nobody else may change them) is rolled up
     from here, without reading its copies back: on a national night that read was one of each
     e-mail's four round trips to PostgreSQL. Any other notice is rolled up by `roll_up`, from the
-    table. `record` must follow every change the run makes to a copy. A copy that another run adds to
+    table. The run changes its copies through `mark` and `mark_sent` here, which write the table and
+    keep the ledger in step. A copy that another run adds to
     a held notice meanwhile (re-addressing a bounce) rolls the notice up again when it is delivered.
     """
 
@@ -119,7 +120,7 @@ class Ledger:
     def of_claim(cls, engine: Engine, delivery_ids: Iterable[int], notice_ids: Iterable[int]) -> Ledger:
         claimed, notices = set(delivery_ids), list(set(notice_ids))
         if not notices:
-            return cls({}, set())
+            return cls.empty()
         with engine.connect() as connection:
             rows = connection.execute(
                 _COPIES.add_columns(DELIVERIES.c.id).where(one_of(connection, DELIVERIES.c.notice_id, notices))
@@ -133,26 +134,24 @@ class Ledger:
         """One that holds nothing: every roll-up reads the table (a transport whose copies change under us)."""
         return cls({}, set())
 
-    def record(
-        self,
-        delivery_ids: Iterable[int],
-        status: str,
-        *,
-        attempts: int = 0,
-        error: str | None = None,
-        message_id: str | None = None,
-        sent_at: datetime | None = None,
+    def mark(
+        self, connection: Connection, delivery_ids: list[int], status: str, *, error: str | None, attempts: int = 0
     ) -> None:
-        """What `mark` (or `mark_sent`, with attempts=1) has just written."""
-        for delivery_id in delivery_ids:
-            copy = self._copies.get(delivery_id)
-            if copy is None:
-                continue
+        """`mark`, and the same change to the copies held here."""
+        mark(connection, delivery_ids, status, error=error, attempts=attempts)
+        for copy in self._held_copies(delivery_ids):
             copy.status, copy.attempts = status, copy.attempts + attempts
             if error is not None:
                 copy.last_error = error[:2000]
-            if message_id is not None:
-                copy.message_id, copy.sent_at = message_id, sent_at
+
+    def mark_sent(self, connection: Connection, delivery_ids: list[int], message_id: str, sent_at: datetime) -> None:
+        """`mark_sent`, and the same change to the copies held here."""
+        mark_sent(connection, delivery_ids, message_id, sent_at)
+        for copy in self._held_copies(delivery_ids):
+            copy.status, copy.attempts, copy.message_id, copy.sent_at = "sent", copy.attempts + 1, message_id, sent_at
+
+    def _held_copies(self, delivery_ids: Iterable[int]) -> Iterator[Copy]:
+        return (copy for delivery_id in delivery_ids if (copy := self._copies.get(delivery_id)) is not None)
 
     def roll_up(self, connection: Connection, notice_ids: Iterable[int]) -> None:
         ids = set(notice_ids)

@@ -29,7 +29,7 @@ from notifications.notify_transport import REFERENCE_HEADER
 from notifications.transports import send_with_retry
 from outbox.claim import Claimed, claim
 from outbox.notify import notify_ahead, record_notify_id
-from outbox.record import Ledger, mark, mark_sent
+from outbox.record import Ledger
 from rules.notice_context import NoticeContext
 
 
@@ -88,7 +88,7 @@ def deliver(mailer: Mailer, token: str) -> DeliveryReport:
 def _ledger(mailer: Mailer, claimed: list[Claimed]) -> Ledger:
     """GOV.UK Notify's status callbacks and polling change sent copies while a run goes on: there every
     roll-up reads the table."""
-    if not claimed or _notify(mailer.transport):
+    if _notify(mailer.transport):
         return Ledger.empty()
     return Ledger.of_claim(mailer.engine, (c.delivery_id for c in claimed), (c.notice_id for c in claimed))
 
@@ -179,10 +179,9 @@ def _send_one(
         )
         return not error.about_server
     failpoint("deliver.after-send")
-    ids, now = [c.delivery_id for c in members], utcnow()
+    ids = [c.delivery_id for c in members]
     with connection.begin():  # one commit per e-mail: a crash loses at most this one
-        mark_sent(connection, ids, message["Message-ID"], now)
-        ledger.record(ids, "sent", attempts=1, message_id=message["Message-ID"], sent_at=now)
+        ledger.mark_sent(connection, ids, message["Message-ID"], utcnow())
         if _notify(transport):
             notify_id = notify_id or transport.sent_ids.get(message[REFERENCE_HEADER])
             record_notify_id(connection, ids, notify_id)
@@ -214,8 +213,7 @@ def _finish(
         return
     ids = [c.delivery_id for c in members]
     with engine.begin() as connection:
-        mark(connection, ids, status, error=error, attempts=attempts)
-        ledger.record(ids, status, error=error, attempts=attempts)
+        ledger.mark(connection, ids, status, error=error, attempts=attempts)
         ledger.roll_up(connection, [c.notice_id for c in members])
     report.counts[counted_as] += len(members)
     if counted_as in ("retry-later", "failed", "blocked"):

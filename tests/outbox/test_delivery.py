@@ -181,9 +181,10 @@ def test_each_notice_is_left_as_a_roll_up_from_its_copies_would_leave_it_whateve
     with session_factory(engine)() as session, session.begin():  # one failed copy is sent again next run
         again = session.scalars(select(Delivery).where(Delivery.status == "failed")).first()
         again.status = "pending"
-        other = session.scalars(
-            select(Delivery.id).where(Delivery.notice_id == again.notice_id, Delivery.id != again.id)
+        others = list(
+            session.scalars(select(Delivery.id).where(Delivery.notice_id == again.notice_id, Delivery.id != again.id))
         )
+    assert others
 
     def bounced_meanwhile(name: str) -> None:  # a copy the run does not hold changes under it
         if name == "deliver.after-send":
@@ -194,8 +195,6 @@ def test_each_notice_is_left_as_a_roll_up_from_its_copies_would_leave_it_whateve
                     .values(status="bounced", last_error="550 5.1.1 mailbox unknown")
                 )
 
-    others = list(other)
-    assert others
     monkeypatch.setattr(outbox.send, "failpoint", bounced_meanwhile)
     second = deliver(mailer(engine, smtp_sink, digest_for=lambda code: False), "run-2")
     assert second.counts == {"sent": 1}
