@@ -67,62 +67,65 @@ def queue_digests(engine: Engine, night: date, actor: str, book: PolicyBook, nat
         groups[_group(problem["establishment_code"], mailboxes)]["problems"].append(problem)
     for row in undelivered(engine):
         groups[_group(row["establishment_code"], mailboxes)]["undelivered"].append(row)
-    result = DigestResult()
-    for group in sorted(set(groups) | _previously_open(engine, night)):
-        items = groups[group]
+    result, earlier = DigestResult(), _last_digests(engine, night)
+    queued: list[tuple[str, str | None, str, dict]] = []
+    for group in sorted(set(groups) | earlier.keys()):
         code = None if group == NATIONAL else group
         to = national_to if group == NATIONAL else mailboxes.get(group)
-        context = _context(engine, group, night, items, book.for_establishment(code), names.get(group))
+        policy, name = book.for_establishment(code), names.get(group)
+        context = _context(group, earlier.get(group, {}), night, groups[group], policy, name)
         if context is None:
             continue
         if not to:
             result.untold[group] = context["new"] + len(context["undelivered_ids"])
             continue
-        key = f"{KIND}/{group}/{night.isoformat()}"
-        with transaction(engine) as session:
+        queued.append((f"{KIND}/{group}/{night.isoformat()}", code, to, context))
+    result.queued = _queue(engine, queued, night, actor)
+    return result
+
+
+def _queue(engine: Engine, digests: list[tuple[str, str | None, str, dict]], night: date, actor: str) -> list[str]:
+    """Every digest of the night and its audit in one transaction: all are queued, or none."""
+    if not digests:
+        return []
+    queued, events = [], []
+    with transaction(engine) as session:
+        for key, code, to, context in digests:
             if queue_other(
                 session, kind=KIND, key=key, night=night, to=[to], context=context, establishment_code=code, actor=actor
             ):
-                append(
-                    session,
-                    [
-                        Event(
-                            "digest-queued",
-                            actor,
-                            None,
-                            {"key": key, "new": context["new"], "fixed": context["fixed"], "open": context["open"]},
-                        )
-                    ],
-                )
-                result.queued.append(key)
-    return result
+                queued.append(key)
+                counts = {"new": context["new"], "fixed": context["fixed"], "open": context["open"]}
+                events.append(Event("digest-queued", actor, None, {"key": key, **counts}))
+        append(session, events)
+    return queued
 
 
 def _group(code: str | None, mailboxes: dict[str, str | None]) -> str:
     return code if code and mailboxes.get(code) else NATIONAL
 
 
-def _previous(engine: Engine, group: str, night: date) -> dict:
-    """The context of the last digest before tonight for this group ({} if none)."""
+def _last_digests(engine: Engine, night: date) -> dict[str, dict]:
+    """Each group's last digest before tonight, by group: its context, which says what it reported.
+
+    Two reads for every group at once: the keys and nights of all earlier digests (small), then the
+    context of each group's latest only (a context lists every problem it reported).
+    """
     with session_factory(engine)() as session:
-        context = session.scalars(
-            select(Notice.context)
-            .where(Notice.kind == KIND, Notice.key.like(f"{KIND}/{group}/%"), Notice.night < night)
-            .order_by(Notice.night.desc())
-            .limit(1)
-        ).first()
-    return context or {}
+        earlier = session.execute(
+            select(Notice.id, Notice.key, Notice.night).where(Notice.kind == KIND, Notice.night < night)
+        ).all()
+        latest: dict[str, tuple[date, int]] = {}
+        for notice_id, key, on in earlier:
+            group = key.split("/")[1]
+            if group not in latest or (on, notice_id) > latest[group]:
+                latest[group] = (on, notice_id)
+        ids = {notice_id: group for group, (_, notice_id) in latest.items()}
+        contexts = session.execute(select(Notice.id, Notice.context).where(Notice.id.in_(list(ids)))).all() if ids else []
+    return {ids[notice_id]: context or {} for notice_id, context in contexts}
 
 
-def _previously_open(engine: Engine, night: date) -> set[str]:
-    """Groups whose last digest had open problems: they hear when all are fixed."""
-    with session_factory(engine)() as session:
-        keys = session.scalars(select(Notice.key).where(Notice.kind == KIND, Notice.night < night)).all()
-    return {key.split("/")[1] for key in keys}
-
-
-def _context(engine: Engine, group: str, night: date, items: dict, policy, name: str | None) -> dict | None:
-    before = _previous(engine, group, night)
+def _context(group: str, before: dict, night: date, items: dict, policy, name: str | None) -> dict | None:
     was_open = {row["key"]: row for row in before.get("open_rows", [])}
     reported = set(before.get("undelivered_ids", []))
     problems, failed = items["problems"], items["undelivered"]

@@ -39,7 +39,7 @@ class NoticeContext:
     def from_json(cls, stored: Mapping[str, Any] | None) -> NoticeContext:
         """Rows written before a field existed lack it: it takes its default. An unknown field is an error."""
         stored = dict(stored or {})
-        unknown = set(stored) - {f.name for f in fields(cls)}
+        unknown = set(stored) - _FIELDS
         if unknown:
             raise ValueError(f"notice context has unknown fields {sorted(unknown)}")
         return cls(
@@ -54,6 +54,9 @@ class NoticeContext:
             com=stored.get("com"),
             allocate_com=bool(stored.get("allocate_com")),
         )
+
+
+_FIELDS = frozenset(f.name for f in fields(NoticeContext))
 
 
 def _iso(value: date | None) -> str | None:
