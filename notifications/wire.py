@@ -37,6 +37,11 @@ class _FoldedOnce(BaseHeader):
         return text
 
 
+# Headers no two e-mails share: remembering them would only push the ones that repeat out of the memo,
+# and every parsed header kept is more for the garbage collector to walk.
+_ONE_OFF = frozenset({"message-id", "subject", "x-mappa-notices", "x-mappa-reference"})
+
+
 class _HeaderClasses(HeaderRegistry):
     """The standard header registry, made faster without changing a byte of any message.
 
@@ -61,7 +66,7 @@ class _HeaderClasses(HeaderRegistry):
         return made
 
     def __call__(self, name: str, value) -> BaseHeader:
-        if type(value) is str:
+        if type(value) is str and name.lower() not in _ONE_OFF and "boundary=" not in value:
             return self._parsed(name, value)
         return self._parse(name, value)
 

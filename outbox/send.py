@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine
 
+from config.collector import collector_frozen
 from config.failpoints import failpoint
 from db.types import utcnow
 from notifications.addresses import InvalidAddress, check_address
@@ -69,6 +70,11 @@ class Mailer:
 
 
 def deliver(mailer: Mailer, token: str) -> DeliveryReport:
+    with collector_frozen():  # each e-mail allocates thousands of objects; see config/collector.py
+        return _deliver(mailer, token)
+
+
+def _deliver(mailer: Mailer, token: str) -> DeliveryReport:
     report = DeliveryReport()
     claimed = claim(mailer.engine, token, utcnow())
     failpoint("deliver.after-claim")

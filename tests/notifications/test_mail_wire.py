@@ -76,7 +76,10 @@ def test_a_repeated_header_is_parsed_once_and_still_reads_back():
         message["To"] = "jo.bloggs@justice.gov.uk"
     assert first.get("To") is second.get("To")  # one parsed object serves both
     assert first["To"].addresses[0].domain == "justice.gov.uk"
-    assert MESSAGE_POLICY.header_factory("Subject", "x") is MESSAGE_POLICY.header_factory("Subject", "x")
+    made = MESSAGE_POLICY.header_factory
+    assert made("Auto-Submitted", "auto-generated") is made("Auto-Submitted", "auto-generated")
+    one_off = "<unique.1@justice.gov.uk>"  # never shared, so never kept: it would only push out what is
+    assert made("Message-ID", one_off) is not made("Message-ID", one_off)
 
 
 def test_a_header_folds_for_each_policy_as_the_standard_library_would():
