@@ -1,5 +1,6 @@
 """Data protection: no names in subjects or headers, and no way to add a header or a recipient."""
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -31,7 +32,12 @@ def test_no_header_depends_on_a_name(step, first, last):
     envelope = sample_envelope(step)
     baseline = render(renamed(envelope, None, None), sender=SENDER, **FIXED)
     message = render(renamed(envelope, first, last), sender=SENDER, **FIXED)
-    assert message.items() == baseline.items()
+    assert headers(message) == headers(baseline)
+
+
+def headers(message):
+    """Every header, the MIME boundary (random in each e-mail) left out."""
+    return [(name, re.sub(r'boundary="[^"]*"', "boundary=...", value)) for name, value in message.items()]
 
 
 @settings(max_examples=40, deadline=None, database=None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import email.policy
 import random
+import re
 from datetime import UTC, datetime
 from email.message import EmailMessage
 
@@ -90,3 +91,15 @@ def test_a_header_folds_for_each_policy_as_the_standard_library_would():
     for policy in (MESSAGE_POLICY, MESSAGE_POLICY.clone(max_line_length=998), MESSAGE_POLICY.clone(linesep="\r\n")):
         stock = email.policy.default.header_factory("Subject", long_subject)
         assert header.fold(policy=policy) == stock.fold(policy=policy)
+
+
+def test_the_mime_boundary_is_set_when_rendered_in_the_standard_librarys_form_and_never_in_a_part():
+    deliveries = [delivery(1, first_name="==============", last_name="--===============1=="), delivery(2)]
+    message = render(envelopes(deliveries)[0], sender=SENDER)
+    boundary = message.get_boundary()
+    assert re.fullmatch(r"={15}[0-9]{19}==", boundary)
+    written = wire_bytes(message).decode("ascii")
+    assert message.get_boundary() == boundary  # writing it kept ours, made no other
+    assert written.count(f"--{boundary}") == 3  # two parts opened, one close: nowhere else
+    parts = [part.get_content() for part in message.iter_parts()]
+    assert all(boundary not in part for part in parts)
