@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Collection, Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ARRAY, JSON, ColumnDefault, Connection, Table, any_, bindparam, func, literal_column, select
+from sqlalchemy.dialects.sqlite import DATE as SQLITE_DATE
 from sqlalchemy.orm import Session
 
 
@@ -121,9 +123,21 @@ def _processors(
             found.append(_json_for_copy)  # psycopg's dialect leaves JSON to a cast in the SQL; COPY has none
         else:
             # the dialect's own type (SQLite's DATE, DATETIME...), as SQLAlchemy itself would use
-            process = column_type.dialect_impl(connection.dialect).bind_processor(connection.dialect)
-            found.append(process)
+            impl = column_type.dialect_impl(connection.dialect)
+            process = impl.bind_processor(connection.dialect)
+            found.append(_dates_as_iso(process) if process and isinstance(impl, SQLITE_DATE) else process)
     return found
+
+
+def _dates_as_iso(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """SQLite's DATE processor builds each date's text through a %-format of a dict; for a plain
+    date, `isoformat` gives the same YYYY-MM-DD at a fraction of the cost (an eighth of writing a
+    night's cases). Anything else (a datetime, a bad value) still goes through SQLAlchemy's."""
+
+    def convert(value: Any) -> Any:
+        return value.isoformat() if type(value) is date else process(value)
+
+    return convert
 
 
 def _converted(process: Callable[[Any], Any] | None, column: list[Any]) -> list[Any]:

@@ -9,10 +9,11 @@ from datetime import UTC, date, datetime
 
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import insert, select, update
+from sqlalchemy import Date, insert, select, update
+from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from db import audit
-from db.bulk import insert_rows, update_rows
+from db.bulk import _dates_as_iso, insert_rows, update_rows
 from db.models import AuditEvent, Case, Prisoner
 from db.session import transaction
 
@@ -202,3 +203,12 @@ def test_updated_rows_are_what_the_orm_update_leaves_even_when_rows_name_differe
     assert rows["B0000AA"]["problems"] == [{"code": "c", "detail": "é"}]
     assert rows["C0000AA"] == {**rows["C0000AA"], "state": "tracking", "missing": ["x"]}  # not named: untouched
     assert rows["C0000AA"]["decided_on"] == date(2027, 1, 4)
+
+
+SQLITE = sqlite_dialect.dialect()
+SQLITE_DATES = Date().dialect_impl(SQLITE).bind_processor(SQLITE)
+
+
+@given(day=st.dates() | st.datetimes())
+def test_a_date_is_written_to_sqlite_as_sqlalchemy_writes_it(day):
+    assert _dates_as_iso(SQLITE_DATES)(day) == SQLITE_DATES(day)
