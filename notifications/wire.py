@@ -47,7 +47,7 @@ class _HeaderClasses(HeaderRegistry):
 
     HeaderRegistry builds a new class per header assignment (`type(...)`), which was 40% of
     rendering an e-mail; the classes it makes are the same every time, so each is made once. And a
-    header's value is parsed once for each (name, text) among the last few thousand: a night's
+    header's value is parsed once for each (name, text) among the last thousand used: a night's
     e-mails repeat the sender, each COM's address, the reply-to mailbox and the MIME lines, and
     parsing them again was most of what was left of building an e-mail. A parsed header is never
     changed after it is made, so one object can sit in many messages.
@@ -56,7 +56,7 @@ class _HeaderClasses(HeaderRegistry):
     def __init__(self) -> None:
         super().__init__(base_class=_FoldedOnce)
         self._made: dict[str, type] = {}
-        self._parsed = lru_cache(maxsize=4096)(self._parse)
+        self._parsed = lru_cache(maxsize=1024)(self._parse)  # about 6 KB each; the hot ones stay
 
     def __getitem__(self, name: str) -> type:
         key = name.lower()
