@@ -121,7 +121,9 @@ def _last_digests(engine: Engine, night: date) -> dict[str, dict]:
             if group not in latest or (on, notice_id) > latest[group]:
                 latest[group] = (on, notice_id)
         ids = {notice_id: group for group, (_, notice_id) in latest.items()}
-        contexts = session.execute(select(Notice.id, Notice.context).where(Notice.id.in_(list(ids)))).all() if ids else []
+        contexts = (
+            session.execute(select(Notice.id, Notice.context).where(Notice.id.in_(list(ids)))).all() if ids else []
+        )
     return {ids[notice_id]: context or {} for notice_id, context in contexts}
 
 
