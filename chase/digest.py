@@ -68,7 +68,7 @@ def queue_digests(engine: Engine, night: date, actor: str, book: PolicyBook, nat
     for row in undelivered(engine):
         groups[_group(row["establishment_code"], mailboxes)]["undelivered"].append(row)
     result, earlier = DigestResult(), _last_digests(engine, night)
-    queued: list[tuple[str, str | None, str, dict]] = []
+    to_queue: list[tuple[str, str | None, str, dict]] = []  # key, establishment, mailbox, context
     for group in sorted(set(groups) | earlier.keys()):
         code = None if group == NATIONAL else group
         to = national_to if group == NATIONAL else mailboxes.get(group)
@@ -79,8 +79,8 @@ def queue_digests(engine: Engine, night: date, actor: str, book: PolicyBook, nat
         if not to:
             result.untold[group] = context["new"] + len(context["undelivered_ids"])
             continue
-        queued.append((f"{KIND}/{group}/{night.isoformat()}", code, to, context))
-    result.queued = _queue(engine, queued, night, actor)
+        to_queue.append((f"{KIND}/{group}/{night.isoformat()}", code, to, context))
+    result.queued = _queue(engine, to_queue, night, actor)
     return result
 
 

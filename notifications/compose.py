@@ -23,6 +23,9 @@ from notifications.wording import one_line
 MESSAGE_ID = re.compile(r"<[!-;=?-~]+@[!-;=?-~]+>")  # printable ASCII, no spaces or angle brackets inside
 
 
+BOUNDARY_DIGITS = len(repr(sys.maxsize - 1))  # as email.generator pads its random token
+
+
 def mime_boundary() -> str:
     """The boundary the standard library would make ("=" signs, digits, "=="), made here.
 
@@ -32,9 +35,6 @@ def mime_boundary() -> str:
     "=" signs and digits cannot occur in them.
     """
     return "=" * 15 + f"{random.randrange(sys.maxsize):0{BOUNDARY_DIGITS}d}" + "=="
-
-
-BOUNDARY_DIGITS = len(repr(sys.maxsize - 1))
 
 
 def urgency_order(delivery: Delivery) -> tuple:

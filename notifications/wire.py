@@ -25,13 +25,12 @@ class _FoldedOnce(BaseHeader):
     """
 
     def fold(self, *, policy) -> str:
+        settings = (type(policy), tuple(sorted(vars(policy).items())))
+        folds = self.__dict__.setdefault("_folds", {})
         try:
-            settings = (type(policy), tuple(sorted(vars(policy).items())))
-            hash(settings)
+            text = folds.get(settings)
         except TypeError:  # a policy holding something unhashable: fold as the standard library does
             return super().fold(policy=policy)
-        folds = self.__dict__.setdefault("_folds", {})
-        text = folds.get(settings)
         if text is None:
             text = folds[settings] = super().fold(policy=policy)
         return text
@@ -39,6 +38,7 @@ class _FoldedOnce(BaseHeader):
 
 # Headers no two e-mails share: remembering them would only push the ones that repeat out of the memo,
 # and every parsed header kept is more for the garbage collector to walk.
+# X-MAPPA-Reference is notify_transport.REFERENCE_HEADER, not imported: that module loads the Notify client.
 _ONE_OFF = frozenset({"message-id", "subject", "x-mappa-notices", "x-mappa-reference"})
 
 

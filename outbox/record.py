@@ -18,6 +18,7 @@ from db.bulk import one_of, update_rows
 from db.models import Delivery, Notice
 
 DELIVERIES = Delivery.__table__
+ERROR_LIMIT = 2000  # characters of a delivery error kept
 NOTICES = Notice.__table__
 _COPIES = select(
     DELIVERIES.c.notice_id,
@@ -62,7 +63,7 @@ def mark(
         return
     values = {"status": status, "claimed_by": None, "claimed_at": None, "attempts": DELIVERIES.c.attempts + attempts}
     if error is not None:
-        values["last_error"] = error[:2000]
+        values["last_error"] = error[:ERROR_LIMIT]
     if message_id is not None:
         values.update(message_id=message_id, sent_at=sent_at)
     db.execute(update(DELIVERIES).where(DELIVERIES.c.id.in_(ids)).values(**values))
@@ -144,7 +145,7 @@ class Ledger:
         for copy in self._held_copies(delivery_ids):
             copy.status, copy.attempts = status, copy.attempts + attempts
             if error is not None:
-                copy.last_error = error[:2000]
+                copy.last_error = error[:ERROR_LIMIT]
 
     def mark_sent(self, connection: Connection, delivery_ids: list[int], message_id: str, sent_at: datetime) -> None:
         """`mark_sent`, and the same change to the copies held here."""
