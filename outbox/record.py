@@ -153,6 +153,22 @@ class Ledger:
         for copy in self._held_copies(delivery_ids):
             copy.status, copy.attempts, copy.message_id, copy.sent_at = "sent", copy.attempts + 1, message_id, sent_at
 
+    def holds_any(self) -> bool:
+        return bool(self._held)
+
+    def holds(self, notice_ids: set[int]) -> bool:
+        """True when this run holds every copy of these notices (their roll-up needs no read)."""
+        return notice_ids <= self._held
+
+    def sent_in_memory(
+        self, delivery_ids: list[int], notice_ids: set[int], message_id: str, sent_at: datetime
+    ) -> list[dict]:
+        """Mark held copies sent here only, and return their notices' roll-ups (`_summary`), for a
+        caller that writes both itself (`outbox.recorder`); every notice must be held."""
+        for copy in self._held_copies(delivery_ids):
+            copy.status, copy.attempts, copy.message_id, copy.sent_at = "sent", copy.attempts + 1, message_id, sent_at
+        return [_summary(notice_id, self._of_notice[notice_id]) for notice_id in sorted(notice_ids)]
+
     def _held_copies(self, delivery_ids: Iterable[int]) -> Iterator[Copy]:
         return (copy for delivery_id in delivery_ids if (copy := self._copies.get(delivery_id)) is not None)
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 
 from config.collector import collector_frozen
 from config.failpoints import failpoint
@@ -31,6 +32,7 @@ from notifications.transports import send_with_retry
 from outbox.claim import Claimed, claim
 from outbox.notify import notify_ahead, record_notify_id
 from outbox.record import Ledger
+from outbox.recorder import Recorder
 from rules.notice_context import NoticeContext
 
 
@@ -104,7 +106,7 @@ def _send_others(mailer: Mailer, claimed: list[Claimed], report: DeliveryReport,
     if not claimed:
         return
     remaining = list(claimed)
-    with mailer.transport as transport, mailer.engine.connect() as connection:
+    with mailer.transport as transport, Recorder.open(mailer.engine, ledger) as recorder:
         while remaining:
             c = remaining.pop(0)
             try:
@@ -122,7 +124,7 @@ def _send_others(mailer: Mailer, claimed: list[Claimed], report: DeliveryReport,
             except (InvalidAddress, ValueError) as error:
                 _block(mailer.engine, [c], f"cannot build the e-mail: {error}", report, ledger)
                 continue
-            if not _send_one(mailer, connection, transport, message, [c], report, ledger):
+            if not _send_one(mailer, recorder, transport, message, [c], report):
                 break
     _finish(mailer.engine, remaining, "pending", None, report, ledger, "retry-later")
 
@@ -134,7 +136,7 @@ def _send_all(mailer: Mailer, claimed: list[Claimed], report: DeliveryReport, le
         group = [c for c in claimed if mailer.digest_for(c.establishment_code) is digest]
         mail += envelopes([_delivery(c) for c in group], digest=digest)
     remaining = list(mail)
-    with mailer.transport as transport, mailer.engine.connect() as connection:
+    with mailer.transport as transport, Recorder.open(mailer.engine, ledger) as recorder:
         while remaining:
             envelope = remaining.pop(0)
             members = [by_id[d.delivery_id] for d in envelope.deliveries]
@@ -145,22 +147,16 @@ def _send_all(mailer: Mailer, claimed: list[Claimed], report: DeliveryReport, le
             except (InvalidAddress, ValueError) as error:
                 _block(mailer.engine, members, f"cannot address the e-mail: {error}", report, ledger)
                 continue
-            if not _send_one(mailer, connection, transport, message, members, report, ledger):
+            if not _send_one(mailer, recorder, transport, message, members, report):
                 break
     leftover = [by_id[d.delivery_id] for envelope in remaining for d in envelope.deliveries]
     _finish(mailer.engine, leftover, "pending", None, report, ledger, "retry-later")
 
 
 def _send_one(
-    mailer: Mailer,
-    connection: Connection,
-    transport,
-    message,
-    members: list[Claimed],
-    report: DeliveryReport,
-    ledger: Ledger,
+    mailer: Mailer, recorder: Recorder, transport, message, members: list[Claimed], report: DeliveryReport
 ) -> bool:
-    """Send one e-mail and record it on the loop's own connection; False when the server itself is down."""
+    """Send one e-mail and record it in a commit of its own; False when the server itself is down."""
     kwargs = {"attempts": mailer.attempts, "backoff": mailer.backoff}
     if mailer.sleep is not None:
         kwargs["sleep"] = mailer.sleep
@@ -179,19 +175,18 @@ def _send_one(
             "failed" if permanent else "pending",
             error.summary,
             report,
-            ledger,
+            recorder.ledger,
             "failed" if permanent else "retry-later",
             attempts=1,
         )
         return not error.about_server
     failpoint("deliver.after-send")
     ids = [c.delivery_id for c in members]
-    with connection.begin():  # one commit per e-mail: a crash loses at most this one
-        ledger.mark_sent(connection, ids, message["Message-ID"], utcnow())
-        if _notify(transport):
-            notify_id = notify_id or transport.sent_ids.get(message[REFERENCE_HEADER])
-            record_notify_id(connection, ids, notify_id)
-        ledger.roll_up(connection, [c.notice_id for c in members])
+    also = None
+    if _notify(transport):
+        notify_id = notify_id or transport.sent_ids.get(message[REFERENCE_HEADER])
+        also = partial(record_notify_id, delivery_ids=ids, notify_id=notify_id)
+    recorder.sent(ids, [c.notice_id for c in members], message["Message-ID"], utcnow(), also)
     failpoint("deliver.after-record")
     report.messages += 1
     report.counts["sent"] += len(members)
