@@ -140,7 +140,16 @@ def check_batch(
 ) -> NightReport:
     """Decide a batch and write what changed. With `context`, a case whose stored decision still stands
     (the same inputs, a night before it must be decided again: rules.stands) is not decided again: its
-    stored state and problems are tonight's, and there is nothing to write."""
+    stored state and problems are tonight's, and there is nothing to write.
+
+    The collector is paused for the whole batch and resumes only once the batch's decisions are gone:
+    its first pass then walks what survived, where resuming between deciding and writing made it walk
+    every decision of the batch (a twentieth of a national night)."""
+    with collector_paused():
+        return _check_batch(engine, snapshots, night, actor, book, calendar, dry_run, known, context)
+
+
+def _check_batch(engine, snapshots, night, actor, book, calendar, dry_run, known, context) -> NightReport:
     stands = [s for s in snapshots if still_stands(s, night, context)] if context is not None else []
     if stands:
         kept = {id(s) for s in stands}
@@ -159,7 +168,7 @@ def check_batch(
         fresh = [o for o in outcomes if o.decision.notice]
         report.superseded = sum(len(o.decision.superseded) for o in outcomes)
     else:
-        with collector_paused(), transaction(engine) as session:
+        with transaction(engine) as session:
             written = apply_batch(session, outcomes, night, actor)
         failpoint("night.after-batch")
         fresh = written.queued

@@ -11,6 +11,7 @@ from prefect.utilities.annotations import quote
 
 from chase.night import NightReport, batches
 from config import runtime
+from config.collector import collector_frozen
 from flows.telling import deliver_and_tell, untold_reason
 from outbox.result import DeliveryResult
 from tasks.chase import BATCH_SIZE, check_batch, load_cases, mark_night_checked, night_unchanged, stale_sources
@@ -56,8 +57,10 @@ def check_night(night: date, actor: str, dry_run: bool = False, stale: dict | No
     if night_unchanged(night, stale):
         report.unchanged = True
         return report
-    for number, batch in enumerate(batches(load_cases().unquote(), BATCH_SIZE), start=1):
-        report.add(check_batch(quote(batch), night, actor, dry_run, number, stale))
+    cases = load_cases().unquote()
+    with collector_frozen():  # the night's cases live until its last batch: the collector need not walk them
+        for number, batch in enumerate(batches(cases, BATCH_SIZE), start=1):
+            report.add(check_batch(quote(batch), night, actor, dry_run, number, stale))
     return report
 
 
