@@ -38,5 +38,5 @@ POINTS = (
     "night.after-batch",  # a batch committed, the next not started
     "deliver.after-claim",  # deliveries claimed (status sending), nothing sent
     "deliver.after-send",  # the SMTP server accepted a message, its result not recorded
-    "deliver.after-record",  # a message sent and recorded
+    "deliver.after-record",  # a sent message's record committed (PostgreSQL: just before the next is sent)
 )

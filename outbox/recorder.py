@@ -6,8 +6,10 @@ the notices' roll-up and COMMIT, with the statement machinery around each. When 
 every copy of the e-mail's notices (every night but one that races a re-addressing, or one through
 GOV.UK Notify), the roll-up is known without reading, and the record is written directly:
 
-* PostgreSQL: one statement in autocommit (a data-modifying CTE), its own transaction: one round
-  trip instead of four.
+* PostgreSQL: one statement (a data-modifying CTE) in its own transaction, sent in pipeline mode:
+  the server runs it while the next e-mail is rendered, and `settle` (called before the next e-mail
+  is sent) commits it and waits for that. Where BEGIN, the two updates and COMMIT were four round
+  trips, each waited for, an e-mail now waits for a commit only.
 * SQLite: the two updates and the commit on the driver's own connection, in one BEGIN IMMEDIATE
   (what the engine's "begin" listener issues), without SQLAlchemy's per-statement work.
 
@@ -21,8 +23,10 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
+import psycopg
 from sqlalchemy import Connection, Engine
 
+from config.failpoints import failpoint
 from outbox.record import DELIVERIES, Ledger
 
 _POSTGRES_SENT = """
@@ -49,10 +53,18 @@ _SQLITE_ROLLED_UP = (
 
 
 class Recorder:
-    """Open with `Recorder.open(engine, ledger)` around a delivery loop; `sent` after each e-mail."""
+    """Open with `Recorder.open(engine, ledger)` around a delivery loop; `settle` before each e-mail is
+    sent, `sent` after it. Leaving it settles the last record."""
 
-    def __init__(self, ledger: Ledger, connection: Connection, direct: Callable[..., None] | None):
-        self.ledger, self.connection, self._direct = ledger, connection, direct
+    def __init__(
+        self,
+        ledger: Ledger,
+        connection: Connection,
+        direct: Callable[..., None] | None,
+        settle: Callable[[], None] | None = None,
+    ):
+        self.ledger, self.connection, self._direct, self._settle = ledger, connection, direct, settle
+        self._unsettled = False
 
     @classmethod
     @contextmanager
@@ -62,7 +74,11 @@ class Recorder:
                 yield cls(ledger, connection, None)
             elif engine.dialect.name == "postgresql":
                 with engine.connect() as autocommit:
-                    yield cls(ledger, connection, _postgres(autocommit.execution_options(isolation_level="AUTOCOMMIT")))
+                    raw = autocommit.execution_options(isolation_level="AUTOCOMMIT").connection.driver_connection
+                    with raw.pipeline() as pipeline:
+                        recorder = cls(ledger, connection, _postgres(raw), pipeline.sync)
+                        yield recorder
+                        recorder.settle()  # (after an error, leaving the pipeline still commits what went)
             elif engine.dialect.name == "sqlite":
                 yield cls(ledger, connection, _sqlite(connection))
             else:
@@ -82,22 +98,36 @@ class Recorder:
         if self._direct is not None and also is None and self.ledger.holds(notices):
             summaries = self.ledger.sent_in_memory(delivery_ids, notices, message_id, sent_at)
             self._direct(delivery_ids, message_id, sent_at, summaries)
+            self._unsettled = self._settle is not None
+            if not self._unsettled:
+                failpoint("deliver.after-record")
             return
+        self.settle()
         with self.connection.begin():
             self.ledger.mark_sent(self.connection, delivery_ids, message_id, sent_at)
             if also is not None:
                 also(self.connection)
             self.ledger.roll_up(self.connection, notices)
+        failpoint("deliver.after-record")
+
+    def settle(self) -> None:
+        """Wait until the last e-mail's record is committed: before the next e-mail is sent."""
+        if self._unsettled and self._settle is not None:
+            self._settle()
+            self._unsettled = False
+            failpoint("deliver.after-record")
 
 
-def _postgres(autocommit: Connection) -> Callable[..., None]:
+def _postgres(raw: psycopg.Connection) -> Callable[..., None]:
+    """On the driver's connection, in autocommit and pipeline mode: `execute` sends, `sync` waits."""
+
     def write(delivery_ids: list[int], message_id: str, sent_at: datetime, summaries: list[dict]) -> None:
         parameters = {"message_id": message_id, "sent_at": sent_at, "delivery_ids": delivery_ids}
         parameters["id"] = [s["notice_id"] for s in summaries]
         parameters.update({name: [s[name] for s in summaries] for name in ("status", "attempts", "last_error")})
         parameters["sent"] = [s["sent_at"] for s in summaries]
         parameters["lead"] = [s["message_id"] for s in summaries]
-        autocommit.exec_driver_sql(_POSTGRES_SENT, parameters)
+        raw.execute(_POSTGRES_SENT, parameters)
 
     return write
 

@@ -161,6 +161,7 @@ def _send_one(
     if mailer.sleep is not None:
         kwargs["sleep"] = mailer.sleep
     notify_id = None
+    recorder.settle()
     try:
         if _notify(transport):
             notify_id = notify_ahead(mailer.engine, transport, message, members)
@@ -187,7 +188,6 @@ def _send_one(
         notify_id = notify_id or transport.sent_ids.get(message[REFERENCE_HEADER])
         also = partial(record_notify_id, delivery_ids=ids, notify_id=notify_id)
     recorder.sent(ids, [c.notice_id for c in members], message["Message-ID"], utcnow(), also)
-    failpoint("deliver.after-record")
     report.messages += 1
     report.counts["sent"] += len(members)
     report.sent_notices += [(c.prison_number, c.step) for c in members if c.kind == CASE]

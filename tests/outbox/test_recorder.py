@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from db.models import Delivery, Notice
+from notifications.local_transports import MemoryTransport
 from outbox.claim import claim
 from outbox.record import Ledger, roll_up
 from outbox.recorder import Recorder
+from outbox.send import Mailer, deliver
 from tests.chase.helpers import run_night
 from tests.support import builders as b
 
@@ -111,3 +113,39 @@ def test_a_transaction_of_the_caller_or_notify_goes_the_sqlalchemy_way(engine):
         recorder.sent(delivery_ids, [notice_id, 10**9], "<unheld@justice.gov.uk>", SENT_AT)
     assert written == []
     assert _rows(engine, Delivery, (Delivery.message_id,))[delivery_ids[0]] == ("<unheld@justice.gov.uk>",)
+
+
+class _Watching(MemoryTransport):
+    """Sees, as each e-mail goes, how many copies the database already holds as sent."""
+
+    def __init__(self, engine):
+        super().__init__()
+        self.engine, self.seen = engine, []
+
+    def send(self, message) -> None:
+        with self.engine.connect() as connection:
+            self.seen.append(connection.execute(select(func.count()).where(Delivery.status == "sent")).scalar_one())
+        super().send(message)
+
+
+def test_each_emails_record_is_committed_before_the_next_email_goes(engine):
+    """What keeps a crash to at most one e-mail sent twice, with PostgreSQL's records pipelined."""
+    b.durham(engine)
+    for number, crd in (("A1234BC", date(2027, 10, 13)), ("B2345CD", date(2027, 10, 1)), ("C3456DE", date(2027, 9, 1))):
+        b.prisoner(engine, number, crd=crd)
+    run_night(engine, NIGHT)
+    transport = _Watching(engine)
+    mailer = Mailer(engine, transport, "mappa-tracker@justice.gov.uk", ("justice.gov.uk",), lambda code: False)
+    report = deliver(mailer, "pipelined")
+    assert report.messages >= 3
+    with engine.connect() as connection:
+        copies = dict(
+            connection.execute(
+                select(Delivery.message_id, func.count()).where(Delivery.status == "sent").group_by(Delivery.message_id)
+            ).all()
+        )
+    sent_before, expected = 0, []
+    for message in transport.sent:
+        expected.append(sent_before)
+        sent_before += copies[message["Message-ID"]]
+    assert transport.seen == expected
