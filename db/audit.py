@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import Enum
 from typing import Any
 
 import orjson
@@ -55,8 +56,9 @@ def canonical(detail: Any) -> str:
     Dates and sets become what `jsonable` makes of them, by json's own hook rather than a walk of the
     whole detail first. The text must never change for a given detail: `verify` re-encodes every
     stored detail and compares hashes. orjson writes it (an eighth of the cost) when the detail holds
-    only what both encoders write identically; anything else (floats, whose exponents orjson spells
-    differently, NaN, subclasses such as enums, integers past 64 bits) goes to json, as before.
+    only what both encoders write identically (str enums whose text is their value, such as a case's
+    state, included); anything else (floats, whose exponents orjson spells differently, NaN, other
+    subclasses such as int enums, integers past 64 bits) goes to json, as before.
     """
     if _orjson_safe(detail, 0):
         try:
@@ -81,6 +83,8 @@ def _orjson_safe(value: Any, depth: int) -> bool:
     kind = type(value)
     if kind in _LEAVES:
         return True
+    if isinstance(value, Enum):  # a case's state: both write a str enum's text (here, also its value)
+        return isinstance(value, str) and type(value.value) is str and str.__str__(value) == value.value
     if depth > 200:
         return False
     if kind is dict:

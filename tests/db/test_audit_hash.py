@@ -76,12 +76,27 @@ class Level(enum.IntEnum):
     TWO = 2
 
 
+class State(enum.StrEnum):
+    AWAITING = "awaiting-info"
+
+
+class Odd(enum.StrEnum):  # a str enum whose text is not its value: both must write the text
+    def __new__(cls, text: str, value: str):
+        member = str.__new__(cls, text)
+        member._value_ = value
+        return member
+
+    ONE = ("one", "uno")
+
+
 @given(details)
 @example({"level": float("nan"), "at": float("inf")})  # json writes NaN and Infinity; orjson writes null
 @example([1e-7, 1e16, 2.5e-5, 0.1])  # json writes 1e-07 and 1e+16; orjson 1e-7 and 1e16
 @example({"big": 2**70, "small": -(2**64)})  # past orjson's 64 bits
 @example({"level": Level.TWO, "line": "\x00\x1f\x7f\u2028\ud800"})  # an int subclass; controls; a surrogate
 @example({1: "a", "1": "b"})  # keys json turns into strings
+@example({"state": State.AWAITING, "states": [State.AWAITING, "x"]})  # a str enum: its text, by orjson
+@example({"odd": Odd.ONE})
 def test_the_detail_is_encoded_exactly_as_json_would_encode_it(detail):
     try:
         expected = json_canonical(detail)
