@@ -150,8 +150,7 @@ class Ledger:
     def mark_sent(self, connection: Connection, delivery_ids: list[int], message_id: str, sent_at: datetime) -> None:
         """`mark_sent`, and the same change to the copies held here."""
         mark_sent(connection, delivery_ids, message_id, sent_at)
-        for copy in self._held_copies(delivery_ids):
-            copy.status, copy.attempts, copy.message_id, copy.sent_at = "sent", copy.attempts + 1, message_id, sent_at
+        self._held_sent(delivery_ids, message_id, sent_at)
 
     def holds_any(self) -> bool:
         return bool(self._held)
@@ -165,9 +164,12 @@ class Ledger:
     ) -> list[dict]:
         """Mark held copies sent here only, and return their notices' roll-ups (`_summary`), for a
         caller that writes both itself (`outbox.recorder`); every notice must be held."""
+        self._held_sent(delivery_ids, message_id, sent_at)
+        return [_summary(notice_id, self._of_notice[notice_id]) for notice_id in sorted(notice_ids)]
+
+    def _held_sent(self, delivery_ids: list[int], message_id: str, sent_at: datetime) -> None:
         for copy in self._held_copies(delivery_ids):
             copy.status, copy.attempts, copy.message_id, copy.sent_at = "sent", copy.attempts + 1, message_id, sent_at
-        return [_summary(notice_id, self._of_notice[notice_id]) for notice_id in sorted(notice_ids)]
 
     def _held_copies(self, delivery_ids: Iterable[int]) -> Iterator[Copy]:
         return (copy for delivery_id in delivery_ids if (copy := self._copies.get(delivery_id)) is not None)

@@ -151,7 +151,8 @@ def _sqlite(connection: Connection) -> Callable[..., None]:
             raw.executemany(_SQLITE_ROLLED_UP, rolled)
             raw.execute("COMMIT")
         except BaseException:
-            raw.execute("ROLLBACK")
+            if raw.in_transaction:  # not when BEGIN itself failed (the lock not had): keep its error
+                raw.execute("ROLLBACK")
             raise
 
     return write
