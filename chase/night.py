@@ -127,6 +127,7 @@ def still_stands(snapshot: Snapshot, night: date, context: str | None) -> bool:
     return snapshot.stored_value("decided_inputs") == decided_inputs(snapshot, context)
 
 
+@collector_paused()  # as a decorator: the collector resumes after the frame, and its decisions, are gone
 def check_batch(
     engine: Engine,
     snapshots: list[Snapshot],
@@ -145,11 +146,6 @@ def check_batch(
     The collector is paused for the whole batch and resumes only once the batch's decisions are gone:
     its first pass then walks what survived, where resuming between deciding and writing made it walk
     every decision of the batch (a twentieth of a national night)."""
-    with collector_paused():
-        return _check_batch(engine, snapshots, night, actor, book, calendar, dry_run, known, context)
-
-
-def _check_batch(engine, snapshots, night, actor, book, calendar, dry_run, known, context) -> NightReport:
     stands = [s for s in snapshots if still_stands(s, night, context)] if context is not None else []
     if stands:
         kept = {id(s) for s in stands}

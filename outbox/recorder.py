@@ -22,12 +22,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-import psycopg
 from sqlalchemy import Connection, Engine
 
 from config.failpoints import failpoint
 from outbox.record import DELIVERIES, Ledger
+
+if TYPE_CHECKING:
+    import psycopg
 
 _POSTGRES_SENT = """
 WITH sent AS (

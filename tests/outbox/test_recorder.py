@@ -20,11 +20,15 @@ NIGHT = date(2027, 3, 15)
 SENT_AT = datetime(2027, 3, 15, 2, 30, 15, 123456, tzinfo=UTC)
 
 
-def _claimed_night(engine):
+def _three_cases_queued(engine) -> None:
     b.durham(engine)
     for number, crd in (("A1234BC", date(2027, 10, 13)), ("B2345CD", date(2027, 10, 1)), ("C3456DE", date(2027, 9, 1))):
         b.prisoner(engine, number, crd=crd)
     run_night(engine, NIGHT)
+
+
+def _claimed_night(engine):
+    _three_cases_queued(engine)
     claimed = claim(engine, "recorder-test", SENT_AT)
     assert len({c.notice_id for c in claimed}) >= 3
     ledger = Ledger.of_claim(engine, (c.delivery_id for c in claimed), (c.notice_id for c in claimed))
@@ -130,10 +134,7 @@ class _Watching(MemoryTransport):
 
 def test_each_emails_record_is_committed_before_the_next_email_goes(engine):
     """What keeps a crash to at most one e-mail sent twice, with PostgreSQL's records pipelined."""
-    b.durham(engine)
-    for number, crd in (("A1234BC", date(2027, 10, 13)), ("B2345CD", date(2027, 10, 1)), ("C3456DE", date(2027, 9, 1))):
-        b.prisoner(engine, number, crd=crd)
-    run_night(engine, NIGHT)
+    _three_cases_queued(engine)
     transport = _Watching(engine)
     mailer = Mailer(engine, transport, "mappa-tracker@justice.gov.uk", ("justice.gov.uk",), lambda code: False)
     report = deliver(mailer, "pipelined")
